@@ -1,0 +1,66 @@
+# Samma Portal: `make run` serves the portal with demo content, `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite test-postgres venv system-deps migrate demo clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is required"; exit 2; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+# Debian packages the suite needs: PostgreSQL 15 (with pg_trgm) and Chromium for browser tests.
+system-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql-15 postgresql-contrib"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing (install them with apt-get as root)"; exit 2; \
+	  fi; \
+	fi
+
+migrate: venv
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+
+run: demo
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite on SQLite, then on a real PostgreSQL server started for the run.
+test: venv system-deps
+	@set -o pipefail; \
+	$(MAKE) --no-print-directory test-sqlite 2>&1 | tee .test-sqlite.log; sqlite_status=$$?; \
+	$(MAKE) --no-print-directory test-postgres 2>&1 | tee .test-postgres.log; pg_status=$$?; \
+	echo; echo "== Test runs =="; \
+	echo "SQLite:     $$(tail -n 1 .test-sqlite.log | sed 's/=//g')"; \
+	echo "PostgreSQL: $$(tail -n 1 .test-postgres.log | sed 's/=//g')"; \
+	rm -f .test-sqlite.log .test-postgres.log; \
+	if [ $$sqlite_status -ne 0 ] || [ $$pg_status -ne 0 ]; then echo "FAILED"; exit 1; fi
+
+test-sqlite: venv
+	@echo "== Test suite on SQLite =="
+	@env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "No tests were collected: that is a failure."; exit 1; fi; exit $$status
+
+test-postgres: venv
+	@echo "== Test suite on PostgreSQL =="
+	@tests/with_postgres.sh $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "No tests were collected: that is a failure."; exit 1; fi; exit $$status
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache

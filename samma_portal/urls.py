@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "ระบบจัดการพอร์ทัลสัมมาชีพชุมชน"
+admin.site.site_title = "พอร์ทัลสัมมาชีพชุมชน"
+admin.site.index_title = "กรมการพัฒนาชุมชน"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("articles.urls")),
+    # Province sites sit at the root (/lampang/), so they come last.
+    path("", include("provinces.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
