@@ -16,7 +16,6 @@ raises ``LegacyParseError`` with a Thai message a person can act on.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -424,10 +423,11 @@ class _SectionBuilder:
         self._current = ParsedSection(key=key, heading=heading, lines=[])
         self.sections.append(self._current)
 
-    def start_other(self, heading: str) -> None:
+    def start_other(self, heading: str) -> ParsedSection:
         """Open an "other" section under a heading that never maps to a standard key."""
         self._current = ParsedSection(key=OTHER, heading=heading, lines=[])
         self.sections.append(self._current)
+        return self._current
 
     def start_pictures(self, heading: str) -> None:
         """Enter the picture list: placeholders become image refs, any text an "other" section."""
@@ -442,9 +442,11 @@ class _SectionBuilder:
 
     def add_loose(self, text: str) -> None:
         """Add a header-area line that belongs to no heading to the untitled section."""
-        if self._current is None or self._current.key != OTHER or self._current.heading:
+        line = _strip(text)
+        is_text = line and not _PAGE_NUMBER.match(line) and _image_refs(line) is None
+        if is_text and (self._current is None or self._current.key != OTHER or self._current.heading):
             self.start_other("")
-        self.add(text)
+        self.add(line)
 
     def add(self, text: str) -> None:
         """Add one line of article text (page numbers dropped, placeholders collected)."""
@@ -455,10 +457,8 @@ class _SectionBuilder:
         if refs is not None:
             self.add_images(refs)
             return
-        if self._current is None:
-            self.start_other(self._pending_heading)
-        assert self._current is not None
-        self._current.lines.append(line)
+        current = self._current if self._current is not None else self.start_other(self._pending_heading)
+        current.lines.append(line)
 
 
 # --- Header fields --------------------------------------------------------------
@@ -488,6 +488,7 @@ _KNOWN_KEY = re.compile(
     + r")\s*[:：]"
 )
 _ANY_KEY = re.compile(r"^([^:：]{1,40}?)\s*[:：]\s*(.*)$")
+_THAI_LETTER = re.compile("[ก-ฮ]")
 
 
 def _known_fields(text: str) -> list[tuple[str, str]] | None:
@@ -759,7 +760,8 @@ def _parse_record_header(lines: list[_Line], builder: _SectionBuilder) -> tuple[
             items.append((kind, key, f"{value} {line.text}"))
             continue
         other = _ANY_KEY.match(line.text)
-        if other and any(char.isalpha() for char in other[1]):
+        # Form labels are Thai; "http://…" or "Email : …" stay whole as loose text.
+        if other and _THAI_LETTER.search(other[1]):
             items.append(("other", _clean(other[1]), other[2]))
         else:
             items.append(("loose", "", line.text))

@@ -471,7 +471,8 @@ def test_text_under_the_picture_heading_is_kept_and_placeholders_collected():
 
 
 def test_web_footer_without_its_site_line_is_still_dropped():
-    article = parse_document(WEB_HEAD + "ข้อพึงระวัง ->\nระวังมด\nกรมการพัฒนาชุมชน กระทรวงมหาดไทย\nโทรศัพท์ :\nเกี่ยวกับเรา\n")
+    chrome = "กรมการพัฒนาชุมชน กระทรวงมหาดไทย\nโทรศัพท์ :\nเกี่ยวกับเรา\n"
+    article = parse_document(WEB_HEAD + "ข้อพึงระวัง ->\nระวังมด\n" + chrome)
     assert section(article, "cautions").lines == ["ระวังมด"]
 
 
