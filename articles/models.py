@@ -55,6 +55,21 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Article.Status.PUBLISHED)
 
+    def live(self):
+        """Articles in their own right: not the pending revisions of published ones."""
+        return self.filter(revision_of__isnull=True)
+
+    def open_revisions(self):
+        """Revisions still being written or reviewed (closed ones are kept as a record)."""
+        return self.filter(revision_of__isnull=False, status__in=Article.OPEN_REVISION_STATUSES)
+
+    def written_by(self, user):
+        return self.filter(author=user)
+
+    def awaiting_review(self):
+        """What a moderator has to decide on: submitted articles and submitted revisions."""
+        return self.filter(status=Article.Status.SUBMITTED)
+
     def for_province(self, province: Province):
         return self.filter(province=province)
 
@@ -90,10 +105,23 @@ class Article(models.Model):
         PUBLISHED = "published", "เผยแพร่แล้ว"
         RETURNED = "returned", "ส่งกลับแก้ไข"
         ARCHIVED = "archived", "เก็บเข้าคลัง"
+        REJECTED = "rejected", "ไม่อนุมัติ"
 
-    title = models.CharField("ชื่อเรื่อง", max_length=500)
+    # Statuses in which the author may still change the text.
+    EDITABLE_STATUSES = ("draft", "returned")
+    # A revision in one of these is the published article's one pending revision.
+    OPEN_REVISION_STATUSES = ("draft", "submitted", "returned")
+
+    # Blank title and no category are allowed while drafting; the constraint
+    # below and the submit service require them from submission on.
+    title = models.CharField("ชื่อเรื่อง", max_length=500, blank=True)
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="articles", verbose_name="หมวด"
+        Category,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        null=True,
+        blank=True,
+        verbose_name="หมวด",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -124,6 +152,18 @@ class Article(models.Model):
         "สถานะ", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     published_at = models.DateTimeField("เผยแพร่เมื่อ", null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        "ส่งตรวจเมื่อ", null=True, blank=True, help_text="ครั้งล่าสุด ใช้เรียงคิวตรวจสอบจากเก่าไปใหม่"
+    )
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        null=True,
+        blank=True,
+        verbose_name="ฉบับแก้ไขของ",
+        help_text="ฉบับแก้ไขของบทความที่เผยแพร่แล้ว ฉบับเดิมยังเผยแพร่อยู่จนกว่าจะอนุมัติฉบับนี้",
+    )
     view_count = models.PositiveIntegerField("จำนวนผู้อ่าน", default=0)
     version = models.PositiveIntegerField(
         "รุ่นของข้อมูล", default=1, help_text="เพิ่มขึ้นทุกครั้งที่บันทึก ใช้กันการบันทึกทับกัน"
@@ -152,21 +192,51 @@ class Article(models.Model):
             models.Index(
                 fields=["province", "status", "-published_at", "-id"], name="article_province_published"
             ),
+            models.Index(fields=["province", "status", "submitted_at"], name="article_review_queue"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_published_at",
             ),
+            # From submission on an article has what the public page needs.
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "returned"])
+                | (~Q(title="") & Q(category__isnull=False)),
+                name="submitted_article_has_title_and_category",
+            ),
+            # A revision goes online by being copied into its live article, never by itself.
+            models.CheckConstraint(
+                condition=Q(revision_of__isnull=True) | ~Q(status__in=["published", "archived"]),
+                name="revision_is_never_published",
+            ),
+            models.UniqueConstraint(
+                fields=["revision_of"],
+                condition=Q(status__in=["draft", "submitted", "returned"]),
+                name="one_open_revision_per_article",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title or "(ยังไม่มีชื่อเรื่อง)"
 
     def get_absolute_url(self) -> str:
         return reverse(
             "articles:detail", kwargs={"province_slug": self.province.slug, "pk": self.pk}
         )
+
+    @property
+    def is_revision(self) -> bool:
+        return self.revision_of_id is not None
+
+    @property
+    def live_article_id(self) -> int:
+        """The id of the article the public sees for this one (itself unless a revision)."""
+        return self.revision_of_id or self.pk
+
+    @property
+    def is_editable_by_author(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
 
 
 class Section(models.Model):
@@ -250,6 +320,9 @@ class ArticleTransition(models.Model):
         verbose_name="ผู้ดำเนินการ",
     )
     note = models.TextField("บันทึก", blank=True)
+    is_revision = models.BooleanField(
+        "ฉบับแก้ไข", default=False, help_text="เป็นขั้นตอนของฉบับแก้ไข ไม่ใช่ของฉบับที่เผยแพร่อยู่"
+    )
     at = models.DateTimeField("เมื่อ", auto_now_add=True, db_index=True)
 
     class Meta:

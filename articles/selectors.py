@@ -9,7 +9,9 @@ from articles.text import html_to_text
 def articles_for_export(*, province_slug: str | None = None, status: str | None = None) -> QuerySet[Article]:
     """Articles with everything the export writes, in a stable order."""
     queryset = (
-        Article.objects.with_listing_related()
+        # Pending revisions are unpublished copies of live articles, never exported.
+        Article.objects.live()
+        .with_listing_related()
         .prefetch_related(
             Prefetch("sections", queryset=Section.objects.order_by("position")),
             Prefetch("images", queryset=ArticleImage.objects.order_by("position", "id")),

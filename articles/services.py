@@ -1,19 +1,27 @@
-"""Writes that touch several models: importing, exporting support, search text."""
+"""Writes that touch several models: importing, search text, and the writing and review workflow."""
 
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import partial
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from articles.images import make_display_sizes
+from accounts.permissions import profile_of
+from articles import emails
+from articles.images import MAX_IMAGES_PER_ARTICLE, CleanImage, make_display_sizes
 from articles.legacy import CATEGORY_RECORD, CATEGORY_WEB, ParsedArticle
+from articles.permissions import can_discard_article, can_moderate_article, can_write_articles, is_author
+from articles.sanitize import sanitize_html
 from articles.models import (
     Article,
     ArticleImage,
@@ -47,7 +55,7 @@ def article_refresh_search_text(*, article: Article) -> None:
         article.office,
         article.province.name_th,
         article.district.name_th if article.district_id else "",
-        article.category.name,
+        article.category.name if article.category_id else "",
         *(f"{section.display_heading}\n{html_to_text(section.body)}" for section in sections),
     ]
     article.search_text = normalise_for_search("\n".join(part for part in parts if part))
@@ -287,3 +295,525 @@ def reset_article_sequences() -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
+
+
+# ---------------------------------------------------------------------------
+# Writing and reviewing articles through the portal.
+#
+# Every service below takes keyword-only arguments, checks that ``by`` may act
+# (views check too; admin actions rely on this), runs in one transaction, locks
+# the article row and compares its version with the one the form was opened on,
+# and sends its e-mails only after the transaction has committed.
+# ---------------------------------------------------------------------------
+
+STALE_VERSION_MESSAGE = gettext_lazy(
+    "บทความนี้ถูกแก้ไขโดยผู้อื่นหลังจากที่คุณเปิดฟอร์ม จึงยังไม่ได้บันทึกสิ่งที่คุณแก้ไข "
+    "ข้อความที่คุณพิมพ์ยังอยู่ในฟอร์มนี้ กรุณาคัดลอกเก็บไว้ "
+    "แล้วเปิดบทความฉบับล่าสุดเพื่อตรวจดูก่อนแก้ไขอีกครั้ง"
+)
+SECTIONS_REQUIRED_FOR_SUBMISSION = (SectionKey.BACKGROUND, SectionKey.OBJECTIVES, SectionKey.PROCESS)
+# What a revision changes and publishing it copies into the live article.
+CONTENT_FIELDS = ("title", "category", "author_name", "author_position", "district", "office", "written_at")
+
+
+class ArticleConflictError(ValidationError):
+    """The article changed, or was decided on, after the form was opened; nothing was saved."""
+
+    def __init__(self, message):
+        super().__init__(message, code="conflict")
+
+
+@dataclass(frozen=True)
+class SectionContent:
+    key: str
+    heading: str
+    body: str
+
+
+@dataclass(frozen=True)
+class ArticleContent:
+    """What the article form edits, validated by the form."""
+
+    title: str
+    category: Category | None
+    author_name: str
+    author_position: str
+    office: str
+    district: District | None
+    written_at: date | None
+    sections: tuple[SectionContent, ...]
+
+
+@dataclass(frozen=True)
+class ImageChange:
+    """A new caption or place for a saved photo, or its removal."""
+
+    image_id: int
+    caption: str
+    position: int
+    delete: bool = False
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    """A photo that passed articles.images.clean_uploaded_image, with its caption."""
+
+    clean: CleanImage
+    caption: str = ""
+
+
+def _after_commit(func, **kwargs) -> None:
+    """Send mail once the data is saved; a mail server fault is logged, never undoes the save."""
+    transaction.on_commit(partial(func, **kwargs), robust=True)
+
+
+def _status_label(status: str) -> str:
+    return str(Article.Status(status).label) if status in Article.Status.values else status
+
+
+def _lock_and_claim(article: Article, *, expected_version: int | None, allowed_statuses) -> Article:
+    """The article's row, locked, after checking nobody changed it since the form was opened.
+
+    SELECT … FOR UPDATE makes a second moderator wait for the first; the
+    conditional UPDATE on the version does the same job on SQLite, which has no
+    row locks, so of two people acting at once exactly one gets through.
+    """
+    current = Article.objects.select_for_update().filter(pk=article.pk).first()
+    if current is None:
+        raise ArticleConflictError(_("บทความนี้ถูกดำเนินการไปแล้วโดยผู้อื่น (ฉบับแก้ไขอาจถูกเผยแพร่หรือยกเลิกแล้ว)"))
+    if expected_version is not None and current.version != expected_version:
+        raise ArticleConflictError(STALE_VERSION_MESSAGE)
+    if current.status not in allowed_statuses:
+        raise ArticleConflictError(
+            _("บทความนี้มีผู้ดำเนินการไปแล้ว สถานะปัจจุบันคือ “%(status)s” จึงทำรายการนี้ไม่ได้")
+            % {"status": _status_label(current.status)}
+        )
+    claimed = Article.objects.filter(pk=current.pk, version=current.version, status=current.status).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise ArticleConflictError(STALE_VERSION_MESSAGE)
+    current.version += 1
+    return current
+
+
+def _record(article: Article, *, from_status: str, to_status: str, by, note: str = "") -> ArticleTransition:
+    return ArticleTransition.objects.create(
+        article=article,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        note=note,
+        is_revision=article.is_revision,
+    )
+
+
+def _full_clean(article: Article) -> None:
+    article.full_clean(exclude=["import_key", "author", "revision_of", "search_text"])
+
+
+def _apply_content(article: Article, content: ArticleContent) -> None:
+    if content.district is not None and content.district.province_id != article.province_id:
+        raise ValidationError({"district": _("อำเภอที่เลือกไม่ได้อยู่ในจังหวัดของบทความ")})
+    article.title = content.title.strip()
+    article.category = content.category
+    article.author_name = content.author_name.strip()
+    article.author_position = content.author_position.strip()
+    article.office = content.office.strip()
+    article.district = content.district
+    article.written_at = content.written_at
+
+
+def _section_rows(content: ArticleContent) -> list[tuple[str, str, str]]:
+    """(key, heading, html) for the sections worth keeping: standard ones first, in template order."""
+    rows = []
+    for section in content.sections:
+        body = sanitize_html(section.body)
+        has_text = bool(html_to_text(body))
+        heading = section.heading.strip() if section.key == SectionKey.OTHER else ""
+        if has_text or heading:
+            rows.append((section.key, heading, body if has_text else ""))
+    order = {key: index for index, key in enumerate(STANDARD_SECTION_KEYS)}
+    standard = sorted((row for row in rows if row[0] in order), key=lambda row: order[row[0]])
+    others = [row for row in rows if row[0] not in order]
+    return standard + others
+
+
+def _delete_files_unless_used(names: list[str]) -> None:
+    """Remove photo files no article image refers to any more, once the change is committed.
+
+    A revision's photos share files with the live article, so a file is only
+    deleted when no row at all points at it.
+    """
+    names = sorted({name for name in names if name})
+    if not names:
+        return
+
+    def delete_unused() -> None:
+        for name in names:
+            used = ArticleImage.objects.filter(Q(image=name) | Q(thumbnail=name) | Q(large=name)).exists()
+            if not used:
+                default_storage.delete(name)
+
+    transaction.on_commit(delete_unused, robust=True)
+
+
+def _file_names(images) -> list[str]:
+    return [name for image in images for name in (image.image.name, image.thumbnail.name, image.large.name)]
+
+
+def _check_image_room(article: Article, adding: int) -> None:
+    if adding and article.images.count() + adding > MAX_IMAGES_PER_ARTICLE:
+        raise ValidationError(
+            _("บทความหนึ่งมีรูปได้ไม่เกิน %(max)d รูป ลบรูปเดิมบางรูปก่อนเพิ่มรูปใหม่")
+            % {"max": MAX_IMAGES_PER_ARTICLE},
+            code="too_many_images",
+        )
+
+
+def _store_image(article: Article, upload: ImageUpload, position: int) -> ArticleImage:
+    image = ArticleImage(article=article, caption=upload.caption.strip()[:300], position=position)
+    image.image.save(upload.clean.content.name, upload.clean.content, save=False)
+    make_display_sizes(image)
+    image.save()
+    return image
+
+
+def _renumber_images(article: Article) -> None:
+    for position, image in enumerate(article.images.order_by("position", "id"), start=1):
+        if image.position != position:
+            ArticleImage.objects.filter(pk=image.pk).update(position=position)
+
+
+def _apply_image_changes(article: Article, changes, uploads) -> None:
+    images = {image.pk: image for image in article.images.all()}
+    removed = []
+    for change in changes:
+        image = images.get(change.image_id)
+        if image is None:
+            continue  # removed in another tab already; nothing to do
+        if change.delete:
+            removed.append(image)
+            continue
+        image.caption = change.caption.strip()[:300]
+        image.position = change.position
+        image.save(update_fields=["caption", "position"])
+    for image in removed:
+        image.delete()
+    _delete_files_unless_used(_file_names(removed))
+    _check_image_room(article, len(uploads))
+    next_position = max((change.position for change in changes if not change.delete), default=0)
+    next_position = max(next_position, article.images.aggregate(top=Max("position"))["top"] or 0)
+    for offset, upload in enumerate(uploads, start=1):
+        _store_image(article, upload, next_position + offset)
+    _renumber_images(article)
+
+
+def submission_problems(article: Article) -> dict[str, str]:
+    """What is still missing before an article can be sent for review, by form field."""
+    problems: dict[str, str] = {}
+    if not article.title.strip():
+        problems["title"] = _("กรุณาใส่ชื่อเรื่องก่อนส่งตรวจ")
+    if article.category_id is None:
+        problems["category"] = _("กรุณาเลือกหมวดก่อนส่งตรวจ")
+    if not article.author_name.strip():
+        problems["author_name"] = _("กรุณาใส่ชื่อผู้เขียนก่อนส่งตรวจ")
+    filled = {
+        section.key for section in article.sections.all() if html_to_text(section.body)
+    }
+    for key in SECTIONS_REQUIRED_FOR_SUBMISSION:
+        if key not in filled:
+            problems[key] = _("กรุณาเขียนหัวข้อ “%(heading)s” ก่อนส่งตรวจ") % {"heading": SectionKey(key).label}
+    return problems
+
+
+@transaction.atomic
+def article_save_draft(
+    *,
+    article: Article | None,
+    by,
+    content: ArticleContent,
+    expected_version: int | None = None,
+    image_changes: tuple[ImageChange, ...] | list[ImageChange] = (),
+    image_uploads: tuple[ImageUpload, ...] | list[ImageUpload] = (),
+) -> Article:
+    """Create a draft (article=None) or save the author's changes to a draft or returned article."""
+    if article is None:
+        return _create_draft(by=by, content=content, image_uploads=image_uploads)
+    if not is_author(by, article):
+        raise PermissionDenied(_("แก้ไขได้เฉพาะบทความของตนเอง"))
+    article = _lock_and_claim(
+        article, expected_version=expected_version, allowed_statuses=Article.EDITABLE_STATUSES
+    )
+    _apply_content(article, content)
+    _full_clean(article)
+    article.save()
+    _replace_sections(article, _section_rows(content))
+    _apply_image_changes(article, image_changes, image_uploads)
+    article_refresh_search_text(article=article)
+    return article
+
+
+def _create_draft(*, by, content: ArticleContent, image_uploads) -> Article:
+    if not can_write_articles(by):
+        raise PermissionDenied(_("เฉพาะเจ้าหน้าที่ที่มีสังกัดจังหวัดจึงเขียนบทความได้"))
+    profile = profile_of(by)
+    article = Article(author=by, province_id=profile.province_id, status=Article.Status.DRAFT)
+    _apply_content(article, content)
+    _full_clean(article)
+    article.save()
+    _replace_sections(article, _section_rows(content))
+    _apply_image_changes(article, (), image_uploads)
+    _record(article, from_status="", to_status=Article.Status.DRAFT, by=by)
+    article_refresh_search_text(article=article)
+    return article
+
+
+@transaction.atomic
+def article_add_image(*, article: Article, by, upload: ImageUpload) -> ArticleImage:
+    """Attach one checked photo to a draft or returned article, after the ones it has."""
+    if not is_author(by, article):
+        raise PermissionDenied(_("เพิ่มรูปได้เฉพาะบทความของตนเอง"))
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if locked.status not in Article.EDITABLE_STATUSES:
+        raise ArticleConflictError(
+            _("บทความอยู่ในสถานะ “%(status)s” จึงเพิ่มรูปไม่ได้") % {"status": _status_label(locked.status)}
+        )
+    _check_image_room(locked, 1)
+    position = (locked.images.aggregate(top=Max("position"))["top"] or 0) + 1
+    image = _store_image(locked, upload, position)
+    Article.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    return image
+
+
+@transaction.atomic
+def article_submit(*, article: Article, by, expected_version: int | None = None, site_url: str = "") -> Article:
+    """Send a draft or returned article (or revision) to the province's moderators."""
+    if not is_author(by, article):
+        raise PermissionDenied(_("ส่งตรวจได้เฉพาะบทความของตนเอง"))
+    article = _lock_and_claim(
+        article, expected_version=expected_version, allowed_statuses=Article.EDITABLE_STATUSES
+    )
+    problems = submission_problems(article)
+    if problems:
+        raise ValidationError(problems)
+    from_status = article.status
+    article.status = Article.Status.SUBMITTED
+    article.submitted_at = timezone.now()
+    _full_clean(article)
+    article.save()
+    _record(article, from_status=from_status, to_status=article.status, by=by)
+    _after_commit(
+        emails.mail_submitted_to_moderators,
+        article_id=article.pk,
+        site_url=site_url,
+        resubmitted=from_status == Article.Status.RETURNED,
+    )
+    return article
+
+
+def _check_moderator(by, article: Article) -> None:
+    if not can_moderate_article(by, article):
+        raise PermissionDenied(_("เฉพาะผู้ตรวจสอบของจังหวัดนี้และผู้ดูแลระบบ"))
+
+
+def _required_note(note: str, field: str, message) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({field: message})
+    return note
+
+
+def _tell_author(article: Article, *, decision: str, note: str, by, site_url: str, article_id=None) -> None:
+    author = article.author
+    if author is None or not author.is_active or not author.email:
+        return
+    _after_commit(
+        emails.mail_decision_to_author,
+        author_email=author.email,
+        article_id=article_id or article.pk,
+        title=article.title,
+        decision=decision,
+        note=note,
+        decided_by_name=by.get_full_name() if by else "",
+        is_revision=article.is_revision,
+        site_url=site_url,
+    )
+
+
+@transaction.atomic
+def article_publish(
+    *, article: Article, by, expected_version: int | None = None, note: str = "", site_url: str = ""
+) -> Article:
+    """Publish a submitted article, or copy a submitted revision into its live article.
+
+    Returns the article the public now sees. Of two moderators publishing at
+    once, one succeeds and the other gets ArticleConflictError: one transition.
+    """
+    _check_moderator(by, article)
+    note = (note or "").strip()
+    if article.is_revision:
+        return _publish_revision(article, by=by, expected_version=expected_version, note=note, site_url=site_url)
+    article = _lock_and_claim(
+        article,
+        expected_version=expected_version,
+        allowed_statuses=(Article.Status.SUBMITTED, Article.Status.ARCHIVED),
+    )
+    if article.status == Article.Status.SUBMITTED and (problems := submission_problems(article)):
+        raise ValidationError(" ".join(problems.values()))
+    from_status = article.status
+    article.status = Article.Status.PUBLISHED
+    if article.published_at is None:
+        article.published_at = timezone.now()
+    _full_clean(article)
+    article.save()
+    _record(article, from_status=from_status, to_status=article.status, by=by, note=note)
+    _tell_author(article, decision=Article.Status.PUBLISHED, note=note, by=by, site_url=site_url)
+    return article
+
+
+def _publish_revision(revision: Article, *, by, expected_version, note: str, site_url: str) -> Article:
+    """Copy the revision's fields, sections and photos into the live article, atomically."""
+    revision = _lock_and_claim(
+        revision, expected_version=expected_version, allowed_statuses=(Article.Status.SUBMITTED,)
+    )
+    problems = submission_problems(revision)
+    if problems:
+        raise ValidationError(" ".join(problems.values()))
+    live = _lock_and_claim(
+        revision.revision_of,
+        expected_version=None,
+        allowed_statuses=(Article.Status.PUBLISHED, Article.Status.ARCHIVED),
+    )
+    live_from_status = live.status
+    for field in CONTENT_FIELDS:
+        setattr(live, field, getattr(revision, field))
+    live.status = Article.Status.PUBLISHED
+    if live.published_at is None:
+        live.published_at = timezone.now()
+    _full_clean(live)
+    live.save()
+    replaced_images = list(live.images.all())
+    live.sections.all().delete()
+    revision.sections.update(article=live)
+    ArticleImage.objects.filter(pk__in=[image.pk for image in replaced_images]).delete()
+    revision.images.update(article=live)
+    # The revision's own steps (submitted, returned, …) become part of the live article's trail.
+    revision.transitions.update(article=live, is_revision=True)
+    ArticleTransition.objects.create(
+        article=live,
+        from_status=revision.status,
+        to_status=Article.Status.PUBLISHED,
+        by=by,
+        note=note,
+        is_revision=True,
+    )
+    if live_from_status != Article.Status.PUBLISHED:
+        _record(live, from_status=live_from_status, to_status=Article.Status.PUBLISHED, by=by, note=note)
+    _tell_author(revision, decision=Article.Status.PUBLISHED, note=note, by=by, site_url=site_url, article_id=live.pk)
+    revision.delete()
+    _delete_files_unless_used(_file_names(replaced_images))
+    article_refresh_search_text(article=live)
+    return live
+
+
+@transaction.atomic
+def article_return_to_author(
+    *, article: Article, by, note: str, expected_version: int | None = None, site_url: str = ""
+) -> Article:
+    """ส่งกลับแก้ไข: back to the author with a note of what to change."""
+    _check_moderator(by, article)
+    note = _required_note(note, "note", _("กรุณาระบุสิ่งที่ผู้เขียนต้องแก้ไข"))
+    article = _lock_and_claim(
+        article, expected_version=expected_version, allowed_statuses=(Article.Status.SUBMITTED,)
+    )
+    article.status = Article.Status.RETURNED
+    article.save()
+    _record(article, from_status=Article.Status.SUBMITTED, to_status=article.status, by=by, note=note)
+    _tell_author(article, decision=Article.Status.RETURNED, note=note, by=by, site_url=site_url)
+    return article
+
+
+@transaction.atomic
+def article_reject(
+    *, article: Article, by, reason: str, expected_version: int | None = None, site_url: str = ""
+) -> Article:
+    """Turn a submission down for good, with the reason; a rejected revision leaves the live article as it is."""
+    _check_moderator(by, article)
+    reason = _required_note(reason, "note", _("กรุณาระบุเหตุผลที่ไม่อนุมัติ"))
+    article = _lock_and_claim(
+        article, expected_version=expected_version, allowed_statuses=(Article.Status.SUBMITTED,)
+    )
+    article.status = Article.Status.REJECTED
+    article.save()
+    _record(article, from_status=Article.Status.SUBMITTED, to_status=article.status, by=by, note=reason)
+    _tell_author(article, decision=Article.Status.REJECTED, note=reason, by=by, site_url=site_url)
+    return article
+
+
+@transaction.atomic
+def article_archive(
+    *, article: Article, by, reason: str, expected_version: int | None = None, site_url: str = ""
+) -> Article:
+    """Take a published article off the public pages, with the reason."""
+    _check_moderator(by, article)
+    reason = _required_note(reason, "note", _("กรุณาระบุเหตุผลที่นำออกจากการเผยแพร่"))
+    article = _lock_and_claim(
+        article, expected_version=expected_version, allowed_statuses=(Article.Status.PUBLISHED,)
+    )
+    article.status = Article.Status.ARCHIVED
+    article.save()
+    _record(article, from_status=Article.Status.PUBLISHED, to_status=article.status, by=by, note=reason)
+    _tell_author(article, decision=Article.Status.ARCHIVED, note=reason, by=by, site_url=site_url)
+    return article
+
+
+@transaction.atomic
+def article_start_revision(*, article: Article, by) -> Article:
+    """The published article's open revision, made now as a copy if there is none.
+
+    The live article stays published and untouched until the revision is published.
+    """
+    if not is_author(by, article) or article.is_revision:
+        raise PermissionDenied(_("แก้ไขได้เฉพาะบทความของตนเอง"))
+    live = Article.objects.select_for_update().get(pk=article.pk)
+    existing = live.revisions.open_revisions().first()
+    if existing is not None:
+        return existing
+    if live.status != Article.Status.PUBLISHED:
+        raise ArticleConflictError(
+            _("บทความอยู่ในสถานะ “%(status)s” จึงสร้างฉบับแก้ไขไม่ได้") % {"status": _status_label(live.status)}
+        )
+    revision = Article(revision_of=live, author=by, province_id=live.province_id, status=Article.Status.DRAFT)
+    for field in CONTENT_FIELDS:
+        setattr(revision, field, getattr(live, field))
+    _full_clean(revision)
+    revision.save()
+    for section in live.sections.order_by("position"):
+        Section.objects.create(
+            article=revision, position=section.position, key=section.key, heading=section.heading, body=section.body
+        )
+    for image in live.images.order_by("position", "id"):
+        # Same files: a revision's photos are new rows pointing at the live article's files.
+        copy = ArticleImage(article=revision, caption=image.caption, position=image.position)
+        copy.image.name, copy.thumbnail.name, copy.large.name = image.image.name, image.thumbnail.name, image.large.name
+        copy.width, copy.height = image.width, image.height
+        copy.save()
+    _record(revision, from_status="", to_status=Article.Status.DRAFT, by=by, note=_("เริ่มแก้ไขบทความที่เผยแพร่แล้ว"))
+    article_refresh_search_text(article=revision)
+    return revision
+
+
+@transaction.atomic
+def article_discard(*, article: Article, by) -> None:
+    """Throw away a draft nobody has reviewed, or an open revision; the live article is untouched."""
+    if not can_discard_article(by, article):
+        raise PermissionDenied(_("ลบได้เฉพาะฉบับร่างของตนเองที่ยังไม่เคยเผยแพร่"))
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if not can_discard_article(by, locked):
+        raise ArticleConflictError(
+            _("บทความอยู่ในสถานะ “%(status)s” จึงลบไม่ได้") % {"status": _status_label(locked.status)}
+        )
+    names = _file_names(locked.images.all())
+    locked.delete()
+    _delete_files_unless_used(names)

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
+
+from articles.sitemaps import SITEMAPS
 
 admin.site.site_header = "ระบบจัดการพอร์ทัลสัมมาชีพชุมชน"
 admin.site.site_title = "พอร์ทัลสัมมาชีพชุมชน"
@@ -10,6 +14,14 @@ admin.site.index_title = "กรมการพัฒนาชุมชน"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots",
+    ),
+    path("accounts/", include("accounts.urls")),
+    path("moderation/", include("articles.urls_moderation")),
     path("", include("articles.urls")),
     # Province sites sit at the root (/lampang/), so they come last.
     path("", include("provinces.urls")),
