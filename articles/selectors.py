@@ -30,7 +30,7 @@ def export_article(article: Article) -> dict:
     return {
         "id": article.pk,
         "title": article.title,
-        "category": article.category.name,
+        "category": article.category.name if article.category_id else "",
         "author": {"name": article.author_name, "position": article.author_position},
         "province": {
             "code": article.province.code,

@@ -69,6 +69,11 @@ def _category_for(name: str) -> Category:
     category = Category.objects.filter(name=name).first()
     if category:
         return category
+    limit = Category._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise ArticleImportError(
+            f"หมวดองค์ความรู้ “{name[:40]}…” ยาวเกิน {limit} ตัวอักษร ตรวจสอบบรรทัดหมวดในเอกสาร"
+        )
     slug_base = f"category-{hashlib.sha1(name.encode()).hexdigest()[:8]}"
     return Category.objects.create(name=name, slug=slug_base, position=100)
 
@@ -236,7 +241,8 @@ def import_exported_article(*, data: dict, status: str | None = None) -> ImportR
         article = Article(pk=article_id) if article_id else Article()
     previous_status = "" if created else article.status
     article.title = title
-    article.category = _category_for(data.get("category") or CATEGORY_WEB)
+    # A draft may not have chosen its category yet; everything from submission on has one.
+    article.category = _category_for(data["category"]) if data.get("category") else None
     article.author_name = str(author.get("name") or "").strip()
     article.author_position = str(author.get("position") or "").strip()
     article.province = province

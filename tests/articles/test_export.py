@@ -111,3 +111,14 @@ def test_csv_export(portal_with_content, tmp_path):
     lampang = dict(zip(header, next(r for r in body if r[header.index("province_code")] == "52")))
     assert lampang["district_name_th"] == "เมืองปาน"
     assert "ความเป็นมา / แรงบันดาลใจ / เหตุผลที่ทำ\nสืบเนื่องจาก" in lampang["text"]
+
+
+def test_a_draft_without_a_category_exports_and_round_trips(portal_with_content, tmp_path):
+    draft = Article.objects.get(province__code=34)
+    Article.objects.filter(pk=draft.pk).update(category=None)
+    first = export(tmp_path, "first.json")
+    assert next(a for a in json.loads(first)["articles"] if a["id"] == draft.pk)["category"] == ""
+    Article.objects.all().delete()
+    import_files(tmp_path / "first.json")
+    assert Article.objects.get(pk=draft.pk).category is None
+    assert json.loads(export(tmp_path, "second.json")) == json.loads(first)

@@ -233,3 +233,14 @@ def test_many_files_show_progress(db, seeds_dir, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "[1/3]" in out and "[3/3]" in out
     assert "สร้างใหม่ 1 ปรับปรุง 2" in out
+
+
+def test_an_overlong_category_line_is_refused_with_a_thai_message(db, tmp_path):
+    record = (FIXTURES_DIR / "legacy" / "record_silk_dyeing.txt").read_text(encoding="utf-8-sig")
+    lines = record.splitlines()
+    lines.insert(2, "หมวดองค์ความรู้ : " + "ยาวมาก" * 60)
+    bad = tmp_path / "long-category.txt"
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(CommandError, match="ยาวเกิน"):
+        import_files(bad)
+    assert Article.objects.count() == 0
