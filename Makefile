@@ -58,8 +58,8 @@ test: venv system-deps $(VNU_JAR)
 	$(MAKE) --no-print-directory test-sqlite 2>&1 | tee .test-sqlite.log; sqlite_status=$$?; \
 	$(MAKE) --no-print-directory test-postgres 2>&1 | tee .test-postgres.log; pg_status=$$?; \
 	echo; echo "== Test runs =="; \
-	echo "SQLite:     $$(tail -n 1 .test-sqlite.log | sed 's/=//g')"; \
-	echo "PostgreSQL: $$(tail -n 1 .test-postgres.log | sed 's/=//g')"; \
+	echo "SQLite:     $$(grep -E '(passed|failed|error)' .test-sqlite.log | grep -E '^=+ ' | tail -n 1 | sed 's/=//g')"; \
+	echo "PostgreSQL: $$(grep -E '(passed|failed|error)' .test-postgres.log | grep -E '^=+ ' | tail -n 1 | sed 's/=//g')"; \
 	rm -f .test-sqlite.log .test-postgres.log; \
 	if [ $$sqlite_status -ne 0 ] || [ $$pg_status -ne 0 ]; then echo "FAILED"; exit 1; fi
 

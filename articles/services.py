@@ -241,8 +241,6 @@ def import_exported_article(*, data: dict, status: str | None = None) -> ImportR
         article = Article(pk=article_id) if article_id else Article()
     previous_status = "" if created else article.status
     article.title = title
-    # A draft may not have chosen its category yet; everything from submission on has one.
-    article.category = _category_for(data["category"]) if data.get("category") else None
     article.author_name = str(author.get("name") or "").strip()
     article.author_position = str(author.get("position") or "").strip()
     article.province = province
@@ -255,6 +253,13 @@ def import_exported_article(*, data: dict, status: str | None = None) -> ImportR
     article.status = status or data.get("status") or Article.Status.PUBLISHED
     if article.status not in Article.Status.values:
         raise ArticleImportError(f"สถานะ “{article.status}” ไม่ถูกต้อง")
+    # A draft may not have chosen its category yet; everything from submission on has one.
+    if data.get("category"):
+        article.category = _category_for(data["category"])
+    elif article.status in Article.EDITABLE_STATUSES:
+        article.category = None
+    else:
+        article.category = _category_for(CATEGORY_WEB)
     published_at = data.get("published_at")
     if published_at:
         article.published_at = parse_datetime(published_at)
