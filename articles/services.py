@@ -728,21 +728,31 @@ def _publish_revision(revision: Article, *, by, expected_version, note: str, sit
     return live
 
 
+def _moderator_decision(
+    *, article: Article, by, note: str, missing_note: str, from_status: str, to_status: str,
+    expected_version: int | None, site_url: str,
+) -> Article:
+    """A moderator's decision that needs a written note: lock, move, record, tell the author."""
+    _check_moderator(by, article)
+    note = _required_note(note, "note", missing_note)
+    article = _lock_and_claim(article, expected_version=expected_version, allowed_statuses=(from_status,))
+    article.status = to_status
+    article.save()
+    _record(article, from_status=from_status, to_status=to_status, by=by, note=note)
+    _tell_author(article, decision=to_status, note=note, by=by, site_url=site_url)
+    return article
+
+
 @transaction.atomic
 def article_return_to_author(
     *, article: Article, by, note: str, expected_version: int | None = None, site_url: str = ""
 ) -> Article:
     """ส่งกลับแก้ไข: back to the author with a note of what to change."""
-    _check_moderator(by, article)
-    note = _required_note(note, "note", _("กรุณาระบุสิ่งที่ผู้เขียนต้องแก้ไข"))
-    article = _lock_and_claim(
-        article, expected_version=expected_version, allowed_statuses=(Article.Status.SUBMITTED,)
+    return _moderator_decision(
+        article=article, by=by, note=note, missing_note=_("กรุณาระบุสิ่งที่ผู้เขียนต้องแก้ไข"),
+        from_status=Article.Status.SUBMITTED, to_status=Article.Status.RETURNED,
+        expected_version=expected_version, site_url=site_url,
     )
-    article.status = Article.Status.RETURNED
-    article.save()
-    _record(article, from_status=Article.Status.SUBMITTED, to_status=article.status, by=by, note=note)
-    _tell_author(article, decision=Article.Status.RETURNED, note=note, by=by, site_url=site_url)
-    return article
 
 
 @transaction.atomic
@@ -750,16 +760,11 @@ def article_reject(
     *, article: Article, by, reason: str, expected_version: int | None = None, site_url: str = ""
 ) -> Article:
     """Turn a submission down for good, with the reason; a rejected revision leaves the live article as it is."""
-    _check_moderator(by, article)
-    reason = _required_note(reason, "note", _("กรุณาระบุเหตุผลที่ไม่อนุมัติ"))
-    article = _lock_and_claim(
-        article, expected_version=expected_version, allowed_statuses=(Article.Status.SUBMITTED,)
+    return _moderator_decision(
+        article=article, by=by, note=reason, missing_note=_("กรุณาระบุเหตุผลที่ไม่อนุมัติ"),
+        from_status=Article.Status.SUBMITTED, to_status=Article.Status.REJECTED,
+        expected_version=expected_version, site_url=site_url,
     )
-    article.status = Article.Status.REJECTED
-    article.save()
-    _record(article, from_status=Article.Status.SUBMITTED, to_status=article.status, by=by, note=reason)
-    _tell_author(article, decision=Article.Status.REJECTED, note=reason, by=by, site_url=site_url)
-    return article
 
 
 @transaction.atomic
@@ -767,16 +772,11 @@ def article_archive(
     *, article: Article, by, reason: str, expected_version: int | None = None, site_url: str = ""
 ) -> Article:
     """Take a published article off the public pages, with the reason."""
-    _check_moderator(by, article)
-    reason = _required_note(reason, "note", _("กรุณาระบุเหตุผลที่นำออกจากการเผยแพร่"))
-    article = _lock_and_claim(
-        article, expected_version=expected_version, allowed_statuses=(Article.Status.PUBLISHED,)
+    return _moderator_decision(
+        article=article, by=by, note=reason, missing_note=_("กรุณาระบุเหตุผลที่นำออกจากการเผยแพร่"),
+        from_status=Article.Status.PUBLISHED, to_status=Article.Status.ARCHIVED,
+        expected_version=expected_version, site_url=site_url,
     )
-    article.status = Article.Status.ARCHIVED
-    article.save()
-    _record(article, from_status=Article.Status.PUBLISHED, to_status=article.status, by=by, note=reason)
-    _tell_author(article, decision=Article.Status.ARCHIVED, note=reason, by=by, site_url=site_url)
-    return article
 
 
 @transaction.atomic
