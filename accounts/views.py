@@ -14,6 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import forms, services
+from accounts.security import RateLimit, active_lockouts
 from accounts.models import SignupRequest, User
 from accounts.permissions import (
     administrator_required,
@@ -69,6 +70,11 @@ def signup(request):
         form.fields["district"].widget.attrs["autofocus"] = True
     elif request.method == "POST":
         form = forms.SignupForm(request.POST)
+        limit = RateLimit.named("signup")
+        if not limit.hit(request):
+            form.full_clean()
+            form.add_error(None, limit.message())
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -152,6 +158,15 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def post(self, request, *args, **kwargs):
+        limit = RateLimit.named("password_reset")
+        if not limit.hit(request):
+            form = self.get_form()
+            form.full_clean()
+            form.add_error(None, limit.message())
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -385,3 +400,43 @@ def province_edit(request, province_slug: str):
         form = forms.ProvinceBrandingForm(instance=province)
     return render(request, "accounts/province_edit.html", {"form": form, "province": province})
 
+
+
+# --- Log-in lock-outs (django-axes) ------------------------------------------------------
+
+
+def _lockouts_visible_to(user):
+    """Locked-out log-ins a moderator may lift: accounts of their province (administrators: all)."""
+    lockouts = active_lockouts().order_by("-attempt_time")
+    if is_administrator(user):
+        return lockouts
+    emails = User.objects.filter(profile__province_id=profile_of(user).province_id).values("email")
+    return lockouts.filter(username__in=emails)
+
+
+@moderator_required
+@require_GET
+def lockouts(request):
+    """Accounts refused at log-in after repeated failures, with an unlock button each."""
+    rows = list(_lockouts_visible_to(request.user))
+    people = {
+        person.email: person
+        for person in User.objects.filter(email__in=[row.username for row in rows]).select_related(
+            "profile__province"
+        )
+    }
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {"rows": [(row, people.get(row.username)) for row in rows], "administrator": is_administrator(request.user)},
+    )
+
+
+@moderator_required
+@require_POST
+def lockout_unlock(request, pk: int):
+    attempt = get_object_or_404(_lockouts_visible_to(request.user), pk=pk)
+    # Every address's count for this account goes, so the officer can sign in anywhere.
+    active_lockouts().filter(username=attempt.username).delete()
+    messages.success(request, _("ปลดล็อกการเข้าสู่ระบบของ %(account)s แล้ว") % {"account": attempt.username})
+    return redirect("accounts:lockouts")

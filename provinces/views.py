@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -28,6 +29,13 @@ class ProvinceMixin:
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(province=self.province, **kwargs)
+
+
+def theme_stylesheet(request, colour: str) -> HttpResponse:
+    """``--theme`` for a province's pages; the colour is in the URL, so it never goes stale."""
+    response = HttpResponse(f"body{{--theme:#{colour}}}\n", content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 def article_cards(articles: QuerySet[Article]) -> QuerySet[Article]:

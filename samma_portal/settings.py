@@ -42,13 +42,19 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_ckeditor_5",
+    "csp",
+    "axes",
     "accounts",
     "provinces",
     "articles",
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line and error page of the request carries its id.
+    "samma_portal.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "samma_portal.csp.PortalCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, except that Accept-Language does not override Thai.
@@ -58,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: refuses a login after repeated failures (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "samma_portal.urls"
@@ -96,7 +104,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.password_validation.NumericPasswordValidator"},
 ]
 # Django's model backend plus admin permissions that follow the person's role.
-AUTHENTICATION_BACKENDS = ["accounts.backends.RoleBackend"]
+# django-axes first, so a locked-out user+address is refused before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.RoleBackend"]
 
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", "ไทย"), ("en", "English")]
@@ -110,6 +119,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The portal serves uploads itself (samma_portal/media.py) unless a web server or object
+# storage does it (docs/deploy.md).
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -140,6 +152,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=15)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Samma Portal <noreply@localhost>")
 
 LOGIN_URL = "accounts:login"
+CSRF_FAILURE_VIEW = "samma_portal.error_views.csrf_failure"
 LOGIN_REDIRECT_URL = "/"
 
 # Rich text: CKEditor 5 with the small toolbar officers need; the server sanitises
@@ -163,13 +176,125 @@ CKEDITOR_5_CONFIGS = {
 }
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 
+# Every line carries the request's id (samma_portal/request_id.py), which the error pages
+# show, so a report from a user can be matched to the log.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "samma_portal.request_id.RequestIdFilter"}},
+    "formatters": {
+        "portal": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "portal"},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # Django's own request errors (500s with their traceback) go to the same handler.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # In development whitenoise serves files straight from the app folders, without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Security (docs/security.md lists each threat, its defence and its test) ---------------
+# Behind a TLS-terminating proxy, name the header it sets, e.g.
+# DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+_proxy_ssl_header = env.list("DJANGO_SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header:
+    if len(_proxy_ssl_header) != 2:
+        raise ImproperlyConfigured(
+            "DJANGO_SECURE_PROXY_SSL_HEADER must be two comma-separated values, "
+            "for example: HTTP_X_FORWARDED_PROTO,https"
+        )
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# The load balancer's health check speaks plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+_secure_cookies = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
+SESSION_COOKIE_SECURE = _secure_cookies
+CSRF_COOKIE_SECURE = _secure_cookies
+LANGUAGE_COOKIE_SECURE = _secure_cookies
+SESSION_COOKIE_HTTPONLY = True
+# The upload script reads the token from the form, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# A working day; a password change or logout ends the session at once.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=12 * 60 * 60)
+
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Preload is a deliberate choice of the domain's owner; turned off, it is not a warning.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+
+# Content-Security-Policy (django-csp). No inline scripts anywhere; styles from the
+# portal's own files only. The province colour comes from a stylesheet URL, not a
+# style attribute. Pages with CKEditor 5 (which injects <style> elements) and the
+# admin widen style-src with 'unsafe-inline' (samma_portal/csp.py); scripts stay strict.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # blob: for the upload previews the article form draws before sending.
+        "img-src": [SELF, "data:", "blob:", *env.list("CSP_MEDIA_ORIGINS", default=[])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, *env.list("CSP_MEDIA_ORIGINS", default=[])],
+        "object-src": [NONE],
+        "frame-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "manifest-src": [SELF],
+    },
+}
+# Pages that need inline styles: the rich-text editor and the admin.
+CSP_INLINE_STYLE_PATH_PREFIXES = ["/admin/", "/my/articles/"]
+
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "magnetometer", "microphone", "midi", "payment",
+        "usb", "xr-spatial-tracking",
+    )
+}
+
+# Log-in lock-out (django-axes): after AXES_FAILURE_LIMIT failures for one account from
+# one address the login is refused for AXES_COOLOFF_TIME hours, or until a moderator or
+# administrator unlocks it (accounts/views.py "lockouts", or the admin).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+# How many proxies in front of the portal append to X-Forwarded-For (0: use the socket's
+# address). Log-in lock-out and request limits count per client address.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=1 if _proxy_ssl_header else 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.security.normalise_username"
+AXES_VERBOSE = False
+
+# Sign-up and password-reset requests per client address (accounts/ratelimit.py).
+RATE_LIMITS = {
+    "signup": (env.int("RATE_LIMIT_SIGNUP_PER_HOUR", default=5), 60 * 60),
+    "password_reset": (env.int("RATE_LIMIT_PASSWORD_RESET_PER_HOUR", default=5), 60 * 60),
+}

@@ -16,3 +16,5 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = None
+# The test client and the live server speak plain HTTP.
+SECURE_SSL_REDIRECT = False

@@ -1,11 +1,13 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from articles.sitemaps import SITEMAPS
+from samma_portal.media import serve_media
 
 admin.site.site_header = "ระบบจัดการพอร์ทัลสัมมาชีพชุมชน"
 admin.site.site_title = "พอร์ทัลสัมมาชีพชุมชน"
@@ -27,5 +29,11 @@ urlpatterns = [
     path("", include("provinces.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    urlpatterns.insert(
+        0, re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", serve_media, name="media")
+    )
+
+handler400 = "samma_portal.error_views.bad_request"
+handler403 = "samma_portal.error_views.permission_denied"
+handler500 = "samma_portal.error_views.server_error"

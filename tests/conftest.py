@@ -20,6 +20,18 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """No test sees another's cached pages, request counts or view counts."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def seeds_dir() -> Path:
     """The real legacy documents; missing seeds are an error, never a skip."""

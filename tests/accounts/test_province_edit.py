@@ -85,7 +85,7 @@ def test_province_moderators_edit_shows_on_the_province_page(client, moderator, 
     content = public.content.decode()
     assert public.status_code == 200
     assert "สัมมาชีพชุมชนนครลำปาง" in content
-    assert "#0d47a1" in content
+    assert '<link rel="stylesheet" href="/theme/0d47a1.css">' in content
 
 
 def test_administrator_edits_any_province(client, administrator, maha_sarakham):

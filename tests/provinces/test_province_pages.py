@@ -86,7 +86,11 @@ def test_province_site_wears_its_own_title_and_theme_colour(client, lampang):
     response = client.get("/lampang/")
     html = response.content.decode()
     assert "สัมมาชีพลำปางออนไลน์" in page_title(response)
-    assert re.search(r'<body class="theme-dark [^"]*" style="--theme: #0d47a1">', html)
+    assert re.search(r'<body class="theme-dark [^"]*">', html)
+    stylesheet = re.search(r'<link rel="stylesheet" href="(/theme/0d47a1\.css)">', html).group(1)
+    css = client.get(stylesheet)
+    assert css["Content-Type"] == "text/css; charset=utf-8"
+    assert css.content.decode().strip() == "body{--theme:#0d47a1}"
     assert canonical(response) == "http://testserver/lampang/"
 
 
