@@ -60,6 +60,7 @@ TOPICS = [
 SECTION_KEYS = [SectionKey.BACKGROUND, SectionKey.OBJECTIVES, SectionKey.MATERIALS,
                 SectionKey.EQUIPMENT, SectionKey.PROCESS, SectionKey.CAUTIONS]
 IMAGE_FILES = 4
+PARAGRAPH_POOL = 20_000
 
 
 def demo_vocabulary() -> list[str]:
@@ -146,7 +147,7 @@ def generate_batches(count: int, start_id: int, batch_size: int, rng: random.Ran
 def _generate_batches(count: int, start_id: int, batch_size: int, rng: random.Random, out: queue.Queue):
     words = demo_vocabulary()
     districts = list(District.objects.filter(province__is_active=True).select_related("province"))
-    categories = list(Category.objects.values_list("id", flat=True))
+    categories = [(pk, normalise_for_search(name)) for pk, name in Category.objects.values_list("id", "name")]
     images = real_image_rows()
     headings = {key: SectionKey(key).label for key in SECTION_KEYS}
     tables = {m: Table(m, explicit_id=m is Article) for m in (Article, Section, ArticleImage, ArticleTransition)}
@@ -155,6 +156,15 @@ def _generate_batches(count: int, start_id: int, batch_size: int, rng: random.Ra
 
     def sentence(low: int, high: int) -> str:
         return " ".join(rng.choice(words) for _ in range(rng.randint(low, high)))
+
+    # Paragraphs are drawn from a large pool made once, each kept with its normalised
+    # search form, so that an article costs a few choices rather than ~150 word draws.
+    pool = [sentence(6, 14) for _ in range(PARAGRAPH_POOL)]
+    pool_html = [f"<p>{paragraph}</p>" for paragraph in pool]
+    pool_search = [normalise_for_search(paragraph) for paragraph in pool]
+    captions = [sentence(2, 4)[:120] for _ in range(PARAGRAPH_POOL // 10)]
+    heading_search = {key: normalise_for_search(heading) for key, heading in headings.items()}
+    place_search = {d.pk: normalise_for_search(f"{d.office_name} {d.province.name_th} {d.name_th}") for d in districts}
 
     for offset in range(count):
         article_id = start_id + offset
@@ -166,25 +176,28 @@ def _generate_batches(count: int, start_id: int, batch_size: int, rng: random.Ra
         author = f"{rng.choice(TITLES)}{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         position = rng.choice(POSITIONS)
         office = district.office_name
-        texts = []
+        category_id, category_search = rng.choice(categories)
+        texts = [normalise_for_search(f"{title} {author} {position}"), place_search[district.pk], category_search]
         for position_number, key in enumerate(SECTION_KEYS, start=1):
-            paragraphs = [sentence(6, 14) for _ in range(rng.randint(1, 3))]
-            texts.append(headings[key] + "\n" + "\n".join(paragraphs))
+            chosen = [rng.randrange(PARAGRAPH_POOL) for _ in range(rng.randint(1, 3))]
+            texts.append(heading_search[key])
+            texts.extend(pool_search[i] for i in chosen)
             tables[Section].add(
                 article_id=article_id, position=position_number, key=key, heading="",
-                body="".join(f"<p>{p}</p>" for p in paragraphs),
+                body="".join(pool_html[i] for i in chosen),
             )
-        search_text = normalise_for_search("\n".join(
-            [title, author, position, office, district.province.name_th, district.name_th, *texts]))
+        # The same text article_refresh_search_text builds: normalising is per character
+        # and folds every run of white space into one space, so parts may be joined.
+        search_text = " ".join(texts)
         tables[Article].add(
-            id=article_id, title=title, category_id=rng.choice(categories), author_id=None,
+            id=article_id, title=title, category_id=category_id, author_id=None,
             author_name=author, author_position=position, province_id=district.province_id,
             district_id=district.pk, office=office, written_at=written, status=Article.Status.PUBLISHED,
             published_at=published_at, view_count=rng.randint(0, 5000), version=1, import_key=None,
             search_text=search_text, created_at=published_at, updated_at=published_at,
         )
         for image_position in range(1, rng.randint(2, 4) + 1):
-            tables[ArticleImage].add(article_id=article_id, caption=sentence(2, 4)[:120], position=image_position,
+            tables[ArticleImage].add(article_id=article_id, caption=rng.choice(captions), position=image_position,
                                      **rng.choice(images))
         tables[ArticleTransition].add(article_id=article_id, from_status="submitted", to_status="published",
                                       by_id=None, note="", at=published_at)

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from tests.conftest import PASSWORD, PROJECT_ROOT
 
@@ -146,3 +146,18 @@ def test_an_incoming_request_id_from_the_proxy_is_kept_and_a_bogus_one_replaced(
     assert kept["X-Request-ID"] == "lb-2f9c1d7e-0001"
     replaced = client.get("/healthz/", headers={"X-Request-ID": "<script>\r\nX: y"})
     assert re.fullmatch(r"[0-9a-f]{32}", replaced["X-Request-ID"])
+
+
+def test_a_password_change_ends_every_other_session_of_the_account(officer):
+    desk, phone = Client(), Client()
+    for device in (desk, phone):
+        assert device.post("/accounts/login/", {"username": officer.email, "password": PASSWORD}).status_code == 302
+    new_password = "a-new-long-password-2569-x"
+    changed = desk.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert changed.status_code == 302
+    assert desk.get("/my/articles/").status_code == 200, "the device that changed it stays signed in"
+    stale = phone.get("/my/articles/")
+    assert stale.status_code == 302 and stale["Location"].startswith("/accounts/login/")
