@@ -74,7 +74,7 @@ test-postgres: venv $(VNU_JAR)
 	if [ $$status -eq 5 ]; then echo "No tests were collected: that is a failure."; exit 1; fi; exit $$status
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 media staticfiles var .pytest_cache
 
 # The benchmark (not part of `make test`): 1,000 and 100,000 articles on a throwaway
 # PostgreSQL, pages served by gunicorn and loaded with wrk. ARGS=--large adds 1,000,000.
@@ -89,3 +89,10 @@ bench: venv system-deps $(BENCH_STAMP)
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	  else echo "wrk is missing: apt-get install wrk"; exit 2; fi; }
 	tests/with_postgres.sh $(PY) bench/run.py $(ARGS)
+
+# The load test (not part of `make test`): anonymous readers and officers writing articles with
+# photos at once, against gunicorn and a throwaway PostgreSQL, then a check that every accepted
+# submission is whole in the database and on disk. LOADTEST_SECONDS=30 for a short run (default 120).
+.PHONY: loadtest
+loadtest: venv system-deps
+	tests/with_postgres.sh $(PY) bench/loadtest.py $(ARGS)

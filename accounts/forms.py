@@ -8,13 +8,14 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import SignupRequest, User
 from accounts.services import EMAIL_TAKEN_MESSAGE, email_may_apply, normalise_email
 from articles.images import ALLOWED_CONTENT_TYPES, clean_uploaded_image
-from provinces.models import District, OfficerProfile, Province
+from provinces.models import District, OfficerProfile, Province, hex_colour_validator
 
 # Thai leading vowels are written before the consonant they follow in speech;
 # dictionaries sort เชียงใหม่ under ช, not after every word that starts with ก–ฮ.
@@ -226,7 +227,8 @@ class SignupForm(forms.Form):
         if value == PROVINCIAL_OFFICE:
             cleaned["district"] = None
             return
-        district = District.objects.select_related("province").filter(pk=value).first() if value.isdigit() else None
+        # isdecimal(), not isdigit(): "²" is a digit that the id lookup refuses.
+        district = District.objects.select_related("province").filter(pk=value).first() if value.isdecimal() else None
         if district is None:
             self.add_error("district", _("ไม่พบสำนักงานที่เลือก กรุณาเลือกจากรายการ"))
         elif district.province_id != province.pk:
@@ -281,6 +283,11 @@ class LoginForm(auth_forms.AuthenticationForm):
         username.label = _("อีเมล")
         username.widget = forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email", "maxlength": 254})
         username.error_messages["required"] = _("กรุณากรอกอีเมล")
+        # Django sets only the widget's maxlength; without the check an address of any length
+        # reaches authenticate() and the lock-out record, whose column holds 255 characters.
+        username.max_length = User._meta.get_field("email").max_length
+        username.validators.append(MaxLengthValidator(username.max_length))
+        username.error_messages["max_length"] = self.error_messages["invalid_login"]
         self.fields["password"].label = _("รหัสผ่าน")
         self.fields["password"].error_messages["required"] = _("กรุณากรอกรหัสผ่าน")
 
@@ -424,6 +431,8 @@ class ProvinceBrandingForm(forms.ModelForm):
             self.fields[name].max_length = None
             self.fields[name].widget.attrs["accept"] = ",".join(sorted(ALLOWED_CONTENT_TYPES))
         self.fields["contact_email"].error_messages["invalid"] = _("รูปแบบอีเมลไม่ถูกต้อง")
+        # Anything longer than #rrggbb is not a colour: say so in Thai, not as a length limit.
+        self.fields["theme_colour"].error_messages["max_length"] = hex_colour_validator.message
         self.fields["site_title"].help_text = _("เว้นว่างเพื่อใช้ชื่อเดิม “เว็บไซต์สัมมาชีพชุมชนจังหวัด%(province)s”") % {
             "province": self.instance.name_th
         }

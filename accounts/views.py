@@ -110,7 +110,8 @@ def districts(request):
     ``?province=`` takes the province's id or its slug.
     """
     value = request.GET.get("province", "").strip()
-    lookup = {"pk": int(value)} if value.isdigit() else {"slug": value}
+    # isdecimal(), not isdigit(): "²" is a digit that int() refuses.
+    lookup = {"pk": int(value)} if value.isdecimal() else {"slug": value}
     province = Province.objects.active().filter(**lookup).first() if value else None
     if province is None:
         return JsonResponse({"error": _("ไม่พบจังหวัดที่เลือก")}, status=404)

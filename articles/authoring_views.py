@@ -176,7 +176,8 @@ def _saved_image_rows(formset, images: list[ArticleImage]):
     rows = []
     for form in formset.forms:
         raw = form["image_id"].value()
-        image = by_id.get(int(raw)) if str(raw).isdigit() else None
+        # isdecimal(), not isdigit(): "²" is a digit that int() refuses.
+        image = by_id.get(int(raw)) if str(raw).isdecimal() else None
         if image is not None:
             rows.append((form, image))
     return rows
@@ -517,7 +518,8 @@ def article_submit_view(request, pk: int):
         article_submit(
             article=article,
             by=request.user,
-            expected_version=int(version) if version and version.isdigit() else 0,
+            # isdecimal(), not isdigit(): "²" is a digit that int() refuses.
+            expected_version=int(version) if version and version.isdecimal() else 0,
             site_url=site_url(request),
         )
     except ValidationError as error:

@@ -447,11 +447,14 @@ class QueueFilterForm(forms.Form):
             del self.fields["province"]
             self.fields["district"].queryset = District.objects.filter(province__in=provinces).order_by("name_th")
         else:
-            province_id = self.data.get("province")
-            if province_id and str(province_id).isdigit():
-                self.fields["district"].queryset = District.objects.filter(
-                    province_id=province_id, province__in=provinces
-                ).order_by("name_th")
+            # Districts follow the chosen province, read by the field itself: a malformed
+            # or out-of-range id lists none instead of reaching the query raw.
+            try:
+                chosen = self.fields["province"].clean(self.data.get("province"))
+            except forms.ValidationError:
+                chosen = None
+            if chosen is not None:
+                self.fields["district"].queryset = District.objects.filter(province=chosen).order_by("name_th")
 
     def filtered(self, queryset):
         if not self.is_valid():

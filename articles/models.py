@@ -192,6 +192,10 @@ class Article(models.Model):
             models.Index(
                 fields=["province", "status", "-published_at", "-id"], name="article_province_published"
             ),
+            # A category's newest articles: an article page's related articles, the category filter.
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"], name="article_category_published"
+            ),
             models.Index(fields=["province", "status", "submitted_at"], name="article_review_queue"),
         ]
         constraints = [

@@ -6,22 +6,35 @@ instead matches every term as a substring of `Article.search_text` (already
 NFC, lower-cased, with Arabic digits). On PostgreSQL `search_text LIKE '%term%'`
 is served by the pg_trgm GIN index (migration 0003); on SQLite the same
 expression is a plain scan, with the same results.
+
+The public pages call ``find_articles()``, whose cost does not grow with the
+number of articles: it checks the newest SEARCH_WINDOW articles of the filtered
+list first (a word most articles contain is found there at once), and searches
+every article through the trigram index only when that gives less than a page,
+keeping the newest SEARCH_RESULT_LIMIT matches. Checking an article's text costs
+tens of microseconds (it is several kilobytes, stored compressed), so a word in
+every article would otherwise cost a check of every article.
 """
 
 import re
 import string
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import add
 
 from django import forms
+from django.db import connections, transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from articles import page_cache
 from articles.models import Article, Category
 from articles.templatetags.thai_dates import buddhist_year, common_era_year
 from articles.text import THAI_DIGITS, html_to_text, normalise_for_search, thai_digits_to_arabic
@@ -32,6 +45,12 @@ MAX_QUERY_LENGTH = 200
 # More terms than this narrow nothing further and only lengthen the SQL.
 MAX_TERMS = 8
 SNIPPET_LENGTH = 180
+# The newest articles of a filtered list checked for a search first.
+SEARCH_WINDOW = 1000
+# When fewer than this many of them match, every article is searched (through the index).
+SEARCH_WINDOW_ENOUGH = 20
+# At most this many of the newest matches are listed, ranked.
+SEARCH_RESULT_LIMIT = 1000
 # Quotes and punctuation typed around a term are not part of what is sought.
 _TERM_EDGE_PUNCTUATION = string.punctuation + "“”‘’«»…–—"
 _ARABIC_TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
@@ -99,20 +118,15 @@ def buddhist_year_filter(be_year: int) -> Q:
     return Q(written_at__year=year) | Q(written_at__isnull=True, published_at__year=year)
 
 
-def search_articles(
-    query: str | ParsedQuery | None,
+def published_articles(
     *,
     province: Province | None = None,
     district: District | None = None,
     category: Category | None = None,
     year: int | None = None,
-) -> tuple[QuerySet[Article], list[str]]:
-    """Published articles matching every term (and the filters), best first; and the terms."""
-    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
-    articles = Article.objects.published().with_listing_related()
-    if parsed.only_symbols:
-        # Something was typed but nothing in it can be sought: no results, not every article.
-        return articles.none(), []
+) -> QuerySet[Article]:
+    """Published articles with the list filters applied (unordered)."""
+    articles = Article.objects.published()
     if province is not None:
         articles = articles.for_province(province)
     if district is not None:
@@ -121,6 +135,27 @@ def search_articles(
         articles = articles.filter(category=category)
     if year is not None:
         articles = articles.filter(buddhist_year_filter(year))
+    return articles
+
+
+def search_articles(
+    query: str | ParsedQuery | None,
+    *,
+    province: Province | None = None,
+    district: District | None = None,
+    category: Category | None = None,
+    year: int | None = None,
+) -> tuple[QuerySet[Article], list[str]]:
+    """Published articles matching every term (and the filters), best first; and the terms.
+
+    Every match, ranked in SQL: for exports and tests. Public pages use find_articles().
+    """
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    articles = published_articles(province=province, district=district, category=category, year=year)
+    articles = articles.with_listing_related()
+    if parsed.only_symbols:
+        # Something was typed but nothing in it can be sought: no results, not every article.
+        return articles.none(), []
     for term in parsed.terms:
         # `contains` is LIKE '%term%': the form the trigram GIN index serves.
         articles = articles.filter(search_text__contains=term)
@@ -137,18 +172,173 @@ def search_articles(
     return ranked, parsed.terms
 
 
-def published_years(*, province: Province | None = None) -> list[int]:
-    """Buddhist-era years that have published articles, newest first (one query)."""
-    articles = Article.objects.published()
-    if province is not None:
-        articles = articles.for_province(province)
-    years = (
-        articles.annotate(year=Coalesce(ExtractYear("written_at"), ExtractYear("published_at")))
-        .order_by()
-        .values_list("year", flat=True)
-        .distinct()
+@dataclass(frozen=True)
+class SearchResults:
+    """The ids of the articles a search lists, best first, and how far it looked."""
+
+    article_ids: list[int]
+    terms: list[str]
+    # Only the newest `window` articles of the list were searched (enough of them matched).
+    window: int | None = None
+    # More than `limit` articles matched; the newest `limit` are listed.
+    limit: int | None = None
+
+
+def _title_hits(title: str, terms: list[str]) -> int:
+    """How many terms the title contains, compared as search compares (Thai digits and case folded)."""
+    normalised = normalise_for_search(title)
+    return sum(term in normalised for term in terms)
+
+
+def _ranked(rows: list[tuple[int, str]], terms: list[str]) -> list[int]:
+    """Title matches first; otherwise the order given (newest first)."""
+    return [article_id for article_id, title in sorted(rows, key=lambda row: -_title_hits(row[1], terms))]
+
+
+def _matches_among_newest(articles: QuerySet[Article], terms: list[str], window: int) -> tuple[list[tuple[int, str]], bool]:
+    """(id, title) of the newest `window` articles that contain every term; and whether there are older ones.
+
+    One query over an ordered index scan of `window` + 1 rows, whatever the table's size.
+    """
+    newest = articles.order_by("-published_at", "-id").values("id", "title", "published_at", "search_text")
+    newest = newest[: window + 1]
+    connection = connections[newest.db]
+    inner_sql, inner_params = newest.query.get_compiler(connection=connection).as_sql()
+    if connection.vendor == "postgresql":
+        contains = "strpos(w.search_text, %s) > 0"
+    else:
+        contains = "instr(w.search_text, %s) > 0"
+    condition = " AND ".join([contains] * len(terms))
+    sql = (
+        f"SELECT w.id, CASE WHEN {condition} THEN w.title END FROM ({inner_sql}) w "
+        "ORDER BY w.published_at DESC, w.id DESC"
     )
-    return sorted((buddhist_year(year) for year in years if year), reverse=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*terms, *inner_params])
+        rows = cursor.fetchall()
+    matches = [(article_id, title) for article_id, title in rows[:window] if title is not None]
+    return matches, len(rows) > window
+
+
+@contextmanager
+def trigram_index_scan(using: str) -> Iterator[None]:
+    """On PostgreSQL, forbid reading the whole table for the queries inside.
+
+    The planner cannot estimate how many articles contain a Thai substring (the text
+    is too long for column statistics), and on a small or new table it prefers
+    reading every row. The setting is changed for this transaction only and put back.
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        (previous,) = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            yield
+        finally:
+            # Inside a caller's transaction SET LOCAL would outlive this block: put it back.
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+
+
+def _all_matches(articles: QuerySet[Article], terms: list[str], limit: int) -> QuerySet:
+    """The newest `limit` articles containing every term, as (id, title).
+
+    On PostgreSQL the terms are looked up in a subquery of their own behind an
+    optimisation fence (OFFSET 0), where the trigram index is the only index that
+    applies: with the status and province conditions next to them the planner may
+    prefer an index on those and check the text of every published article.
+    """
+    matching = Article.objects.order_by()
+    for term in terms:
+        matching = matching.filter(search_text__contains=term)
+    connection = connections[articles.db]
+    if connection.vendor == "postgresql":
+        sql, params = matching.values("id").query.get_compiler(connection=connection).as_sql()
+        articles = articles.filter(pk__in=RawSQL(f"SELECT fenced.id FROM ({sql} OFFSET 0) fenced", params))
+    else:
+        articles = articles.filter(pk__in=matching.values("id"))
+    return articles.order_by("-published_at", "-id").values_list("id", "title")[:limit]
+
+
+def _matches_everywhere(articles: QuerySet[Article], terms: list[str], limit: int) -> list[tuple[int, str]]:
+    """(id, title) of the newest `limit` articles containing every term, found through the trigram index."""
+    matches = _all_matches(articles, terms, limit)
+    with trigram_index_scan(matches.db):
+        return list(matches)
+
+
+def explain_full_search(query: str | ParsedQuery, **filters) -> str:
+    """The database's plan for the search through every article, as find_articles() runs it."""
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    matches = _all_matches(published_articles(**filters), parsed.terms, SEARCH_RESULT_LIMIT + 1)
+    connection = connections[matches.db]
+    sql, params = matches.query.get_compiler(connection=connection).as_sql()
+    explain = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    with trigram_index_scan(matches.db), connection.cursor() as cursor:
+        cursor.execute(explain + sql, params)
+        return "\n".join(" ".join(str(column) for column in row) for row in cursor.fetchall())
+
+
+def find_articles(parsed: ParsedQuery, **filters) -> SearchResults:
+    """What a search page lists: at a cost that does not grow with the number of articles."""
+    if not parsed.terms:
+        return SearchResults(article_ids=[], terms=[])
+    articles = published_articles(**filters)
+    matches, older_exist = _matches_among_newest(articles, parsed.terms, SEARCH_WINDOW)
+    if len(matches) >= SEARCH_WINDOW_ENOUGH or not older_exist:
+        return SearchResults(
+            article_ids=_ranked(matches, parsed.terms), terms=parsed.terms, window=SEARCH_WINDOW if older_exist else None
+        )
+    matches = _matches_everywhere(articles, parsed.terms, SEARCH_RESULT_LIMIT + 1)
+    limited = len(matches) > SEARCH_RESULT_LIMIT
+    return SearchResults(
+        article_ids=_ranked(matches[:SEARCH_RESULT_LIMIT], parsed.terms),
+        terms=parsed.terms,
+        limit=SEARCH_RESULT_LIMIT if limited else None,
+    )
+
+
+def cached_find_articles(parsed: ParsedQuery, **filters) -> SearchResults:
+    """find_articles(), kept until the content it searched changes."""
+    province = filters.get("province")
+    name = repr((
+        "search", parsed.terms, SEARCH_WINDOW, SEARCH_RESULT_LIMIT,
+        *((key, getattr(value, "pk", value)) for key, value in sorted(filters.items())),
+    ))
+    return page_cache.cached_for_content(
+        page_cache.scopes_for(province.slug if province else None), name, lambda: find_articles(parsed, **filters)
+    )
+
+
+def published_years(*, province: Province | None = None) -> list[int]:
+    """Buddhist-era years that have published articles, newest first.
+
+    One query that reads every published article (of the province), so it is kept
+    in the cache (articles/page_cache.py).
+    """
+
+    def years_from_database() -> list[int]:
+        articles = Article.objects.published()
+        if province is not None:
+            articles = articles.for_province(province)
+        years = (
+            articles.annotate(year=Coalesce(ExtractYear("written_at"), ExtractYear("published_at")))
+            .order_by()
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        return sorted((buddhist_year(year) for year in years if year), reverse=True)
+
+    if province is not None:
+        scopes = page_cache.scopes_for(province.slug)
+    else:
+        # Every article in the country: kept until the cache expires rather than emptied by
+        # each publication (a new year shows a few minutes late; an empty year lists nothing).
+        scopes = (page_cache.EVERYTHING,)
+    return page_cache.cached_for_content(scopes, f"years:{province.pk if province else ''}", years_from_database)
 
 
 # --- Snippets -----------------------------------------------------------------------------

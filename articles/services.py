@@ -31,6 +31,7 @@ from articles.models import (
     SectionKey,
     STANDARD_SECTION_KEYS,
 )
+from articles.storage_safety import atomic_with_files, record_stored_files
 from articles.text import html_to_text, normalise_for_search, text_to_html
 from provinces.models import District, Province
 
@@ -211,7 +212,7 @@ def _media_name_from_url(url: str) -> str | None:
     return None
 
 
-@transaction.atomic
+@atomic_with_files()
 def import_exported_article(*, data: dict, status: str | None = None) -> ImportResult:
     """Create or update (by id) an article from one object of the JSON export."""
     try:
@@ -285,8 +286,13 @@ def import_exported_article(*, data: dict, status: str | None = None) -> ImportR
 
 
 def _replace_images_from_export(article: Article, images: list[dict]) -> None:
-    """Link exported images whose files this portal's media storage already holds."""
-    article.images.all().delete()
+    """Link exported images whose files this portal's media storage already holds.
+
+    The originals are only linked, never recorded as written here: a rollback must
+    not delete them. The display sizes are new files, made again on every import.
+    """
+    replaced = list(article.images.all())
+    ArticleImage.objects.filter(pk__in=[image.pk for image in replaced]).delete()
     for position, item in enumerate(images, start=1):
         name = _media_name_from_url(str(item.get("url") or ""))
         if not name or not default_storage.exists(name):
@@ -296,8 +302,13 @@ def _replace_images_from_export(article: Article, images: list[dict]) -> None:
             )
         image = ArticleImage(article=article, caption=str(item.get("caption") or "")[:300], position=position)
         image.image.name = name
-        make_display_sizes(image)
+        try:
+            make_display_sizes(image)
+        finally:
+            record_stored_files(image.large, image.thumbnail)
         image.save()
+    # The replaced rows' display sizes (and any original the file no longer lists) go once committed.
+    _delete_files_unless_used(_file_names(replaced))
 
 
 def reset_article_sequences() -> None:
@@ -483,9 +494,16 @@ def _check_image_room(article: Article, adding: int) -> None:
 
 
 def _store_image(article: Article, upload: ImageUpload, position: int) -> ArticleImage:
+    """Write a photo in its three sizes and its row; the caller's atomic_with_files() block owns the files."""
     image = ArticleImage(article=article, caption=upload.caption.strip()[:300], position=position)
-    image.image.save(upload.clean.content.name, upload.clean.content, save=False)
-    make_display_sizes(image)
+    try:
+        image.image.save(upload.clean.content.name, upload.clean.content, save=False)
+        make_display_sizes(image)
+    finally:
+        # Recorded even when a later write fails, so that a rollback removes the earlier ones.
+        recorded = record_stored_files(image.image, image.large, image.thumbnail)
+    if not recorded:
+        raise RuntimeError("_store_image must run inside atomic_with_files()")
     image.save()
     return image
 
@@ -538,7 +556,7 @@ def submission_problems(article: Article) -> dict[str, str]:
     return problems
 
 
-@transaction.atomic
+@atomic_with_files()
 def article_save_draft(
     *,
     article: Article | None,
@@ -580,7 +598,7 @@ def _create_draft(*, by, content: ArticleContent, image_uploads) -> Article:
     return article
 
 
-@transaction.atomic
+@atomic_with_files()
 def article_add_image(*, article: Article, by, upload: ImageUpload) -> ArticleImage:
     """Attach one checked photo to a draft or returned article, after the ones it has."""
     if not is_author(by, article):

@@ -190,6 +190,22 @@ def still_referenced(names: Iterable[str], using: str | None = None) -> set[str]
     return found
 
 
+MEDIA_NOT_ON_DISK = (
+    "ไฟล์สื่อเก็บในที่เก็บวัตถุ (MEDIA_STORAGE=s3) ไม่ได้อยู่ใน MEDIA_ROOT แต่คำสั่งนี้ทำงานกับไฟล์ใน MEDIA_ROOT เท่านั้น "
+    "ให้สำรองฐานข้อมูลด้วย pg_dump และเปิดการเก็บหลายรุ่น (versioning) ของ bucket สำหรับไฟล์สื่อ"
+)
+
+
+def media_on_local_disk() -> bool:
+    """Uploads are files under MEDIA_ROOT, what backups, restores and cleanup_media read and write.
+
+    With MEDIA_STORAGE=s3 they are objects in a bucket, which those commands do not reach.
+    """
+    from django.core.files.storage import FileSystemStorage
+
+    return isinstance(default_storage, FileSystemStorage)
+
+
 def find_media_files(root: Path | str | None = None) -> list[MediaFile]:
     """Regular files under MEDIA_ROOT, sorted by name; symbolic links are neither listed nor followed."""
     root = Path(root or settings.MEDIA_ROOT)

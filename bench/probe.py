@@ -1,6 +1,8 @@
 """Inside Django: choose the benchmark's page URLs, count SQL queries per page, EXPLAIN search.
 
-Prints one JSON object; bench/run.py calls it once per data size.
+For each page it counts the queries of a first request (the page rendered, with the
+page cache empty) and of a second one (what the load test mostly measures: served from
+the page cache). Prints one JSON object; bench/run.py calls it once per data size.
 """
 
 import json
@@ -15,6 +17,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.templatetags.static import static  # noqa: E402
@@ -22,7 +26,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article  # noqa: E402
-from articles.search import search_articles  # noqa: E402
+from articles.search import explain_full_search, find_articles, parse_query  # noqa: E402
 from provinces.models import Province  # noqa: E402
 
 
@@ -52,26 +56,38 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     measured = {}
     for name, path in pages.items():
-        client.get(path)  # warm caches the way the load test does
-        with CaptureQueriesContext(connection) as queries:
+        caches[settings.PAGE_CACHE_ALIAS].clear()
+        with CaptureQueriesContext(connection) as first:
             response = client.get(path)
-        measured[name] = {"path": path, "queries": len(queries), "status": response.status_code}
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
-    queryset = search_articles(common)[0] if isinstance(search_articles(common), tuple) else search_articles(common)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        measured[name] = {
+            "path": path, "queries": len(queries), "queries_uncached": len(first), "status": response.status_code,
+        }
+    explain = []
+    for term in (common, rare):
+        results = find_articles(parse_query(term))
+        how = (
+            f"the newest {results.window} articles only" if results.window
+            else "every article, through the trigram index"
+        )
+        explain.append(f"-- search {term!r}: {len(results.article_ids)} results from {how}")
+        explain.append(explain_full_search(term))
     with connection.cursor() as cursor:
-        sql, params = queryset[:20].query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        explain_common = "\n".join(row[0] for row in cursor.fetchall())
-    rare_queryset = search_articles(rare)[0] if isinstance(search_articles(rare), tuple) else search_articles(rare)
-    with connection.cursor() as cursor:
-        sql, params = rare_queryset[:20].query.sql_with_params()
-        cursor.execute("EXPLAIN " + sql, params)
-        explain_rare = "\n".join(row[0] for row in cursor.fetchall())
+        # For the capacity arithmetic in docs/deploy.md: what the data costs on disk.
+        cursor.execute(
+            "SELECT pg_database_size(current_database()), pg_total_relation_size('articles_article'),"
+            " pg_total_relation_size('articles_section'), pg_relation_size('article_search_text_trgm')"
+        )
+        database, articles, sections, trigram = cursor.fetchone()
     print(json.dumps({
         "pages": measured,
         "articles": Article.objects.published().count(),
-        "explain": f"-- search {common!r}\n{explain_common}\n-- search {rare!r}\n{explain_rare}",
+        "explain": "\n".join(explain),
+        "disk_bytes": {"database": database, "articles_table": articles, "sections_table": sections,
+                       "trigram_index": trigram},
     }, ensure_ascii=False))
 
 

@@ -151,11 +151,28 @@ def measure_size(env: dict, size: int, args) -> dict:
             url = server.url(page["path"])
             run_wrk(url, max(2, args.seconds // 3), args.connections)  # warm-up
             numbers = run_wrk(url, args.seconds, args.connections)
-            numbers.update(path=page["path"], queries=page["queries"], status=page["status"])
+            numbers.update(path=page["path"], queries=page["queries"], queries_uncached=page["queries_uncached"],
+                           status=page["status"])
             results[name] = numbers
             log(f"  {name:<16} {numbers['rps']:8.1f} req/s  p50 {numbers['p50_ms']:7.1f} ms  "
-                f"p95 {numbers['p95_ms']:7.1f} ms  {page['queries']:>2} queries  {numbers['errors']} errors")
-    return {"pages": results, "explain": pages["explain"], "articles": pages["articles"]}
+                f"p95 {numbers['p95_ms']:7.1f} ms  {page['queries']:>2} queries "
+                f"({page['queries_uncached']:>2} uncached)  {numbers['errors']} errors")
+    if args.rendered_seconds > 0:
+        # The same pages with the page cache off: what every first reader after a change
+        # waits for, and what the servers do when the cache is cold.
+        log("  -- page cache off (every request rendered) --")
+        with Gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}, workers=args.workers) as server:
+            for name, page in pages["pages"].items():
+                url = server.url(page["path"])
+                run_wrk(url, 2, args.connections)  # warm-up
+                numbers = run_wrk(url, args.rendered_seconds, args.connections)
+                results[name]["rendered"] = numbers
+                log(f"  {name:<16} {numbers['rps']:8.1f} req/s  p50 {numbers['p50_ms']:7.1f} ms  "
+                    f"p95 {numbers['p95_ms']:7.1f} ms  {numbers['errors']} errors")
+    log(f"  database {pages['disk_bytes']['database'] / 2**20:,.0f} MiB "
+        f"(trigram index {pages['disk_bytes']['trigram_index'] / 2**20:,.0f} MiB)")
+    return {"pages": results, "explain": pages["explain"], "articles": pages["articles"],
+            "disk_bytes": pages["disk_bytes"]}
 
 
 def generate(env: dict, count: int) -> float:
@@ -202,8 +219,16 @@ def check_targets(results: dict, small: int, large: int) -> list[dict]:
         checks.append({"target": f"{name}: same SQL queries at {small:,} and {large:,}",
                        "value": f"{before['queries']} / {page['queries']}", "limit": "equal",
                        "holds": before["queries"] == page["queries"]})
+        checks.append({"target": f"{name}: same SQL queries uncached (page rendered) at {small:,} and {large:,}",
+                       "value": f"{before['queries_uncached']} / {page['queries_uncached']}", "limit": "equal",
+                       "holds": before["queries_uncached"] == page["queries_uncached"]})
         checks.append({"target": f"{name}: no errors", "value": page["errors"], "limit": 0,
                        "holds": page["errors"] == 0 and before["errors"] == 0})
+    generated = results["generation_seconds"].get(str(large))
+    if generated is not None and large > small:
+        per_100k = generated * 100_000 / (large - small)
+        checks.append({"target": "generate 100,000 articles < 3 min (s per 100,000)", "value": per_100k,
+                       "limit": 180, "holds": per_100k < 180})
     processing = results["processing"]
     checks.append({"target": "12-megapixel JPEG display sizes < 1 s", "value": processing["image_seconds"],
                    "limit": 1.0, "holds": processing["image_seconds"] < 1.0})
@@ -244,13 +269,21 @@ def chart(results: dict, path: Path) -> None:
 
 def table(results: dict, checks: list[dict]) -> str:
     sizes = list(results["sizes"])
-    lines = ["| page | " + " | ".join(f"{int(s):,}: req/s · p50 · p95 ms · queries" for s in sizes) + " |",
-             "| --- | " + " | ".join("---" for _ in sizes) + " |"]
+    rendered = "rendered" in next(iter(results["sizes"][sizes[0]]["pages"].values()))
+    headers = [f"{int(s):,}: req/s · p50 · p95 ms · queries" for s in sizes]
+    if rendered:
+        headers += [f"{int(s):,} cache off: req/s · p95 ms · queries" for s in sizes]
+    lines = ["| page | " + " | ".join(headers) + " |", "| --- | " + " | ".join("---" for _ in headers) + " |"]
     for name in results["sizes"][sizes[0]]["pages"]:
         cells = []
         for size in sizes:
             page = results["sizes"][size]["pages"][name]
             cells.append(f"{page['rps']:.0f} · {page['p50_ms']:.1f} · {page['p95_ms']:.1f} · {page['queries']}")
+        if rendered:
+            for size in sizes:
+                page = results["sizes"][size]["pages"][name]
+                cells.append(f"{page['rendered']['rps']:.0f} · {page['rendered']['p95_ms']:.1f} · "
+                             f"{page['queries_uncached']}")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", "| target | measured | holds |", "| --- | --- | --- |"]
     for check in checks:
@@ -265,9 +298,13 @@ def main(argv=None) -> int:
     parser.add_argument("--large", action="store_true", help="also measure 1,000,000 articles")
     parser.add_argument("--sizes", default=None, help="comma-separated article counts (default 1000,100000)")
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
+    parser.add_argument("--rendered-seconds", type=int, default=5,
+                        help="wrk duration per page with the page cache off (0: skip that pass)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--name", default=None, help="results file name (default: date)")
+    parser.add_argument("--page-cache-seconds", type=int, default=None,
+                        help="PAGE_CACHE_SECONDS for the server; 0 measures every page rendered")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         log("bench/run.py needs DATABASE_URL=postgres://… (make bench starts a server itself)")
@@ -281,6 +318,8 @@ def main(argv=None) -> int:
     started = time.monotonic()
     work = Path(tempfile.mkdtemp(prefix="samma-bench-"))
     env = bench_environment(work / "media")
+    if args.page_cache_seconds is not None:
+        env["PAGE_CACHE_SECONDS"] = str(args.page_cache_seconds)
     try:
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
@@ -288,7 +327,7 @@ def main(argv=None) -> int:
             "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
             "machine": f"{os.cpu_count()} cores, {round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB, {platform.python_implementation()} {platform.python_version()}",
             "settings": {"workers": args.workers, "threads": 4, "wrk_seconds": args.seconds,
-                         "connections": args.connections},
+                         "connections": args.connections, "page_cache_seconds": env.get("PAGE_CACHE_SECONDS")},
             "sizes": {},
             "generation_seconds": {},
         }

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "samma_portal.csp.PortalCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Before anything reads the request: NUL in it is a 400, never a PostgreSQL error.
+    "samma_portal.null_bytes.RejectNullBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, except that Accept-Language does not override Thai.
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside every middleware that sets headers, so cached pages get them too (articles/page_cache.py).
+    "articles.page_cache.PublicPageCacheMiddleware",
     # Last: refuses a login after repeated failures (django-axes).
     "axes.middleware.AxesMiddleware",
 ]
@@ -93,6 +97,81 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+# A read replica for anonymous public pages (samma_portal/db_router.py); writes, signed-in
+# people and the admin always use "default".
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["samma_portal.db_router.PublicReadReplicaRouter"]
+# A page rendered this soon after a change may have read a replica that had not caught up: not cached.
+DATABASE_REPLICA_LAG_SECONDS = env.float("DATABASE_REPLICA_LAG_SECONDS", default=5.0)
+
+# Public pages for anonymous readers, and counts and search results derived from content,
+# are cached (articles/page_cache.py); view counts wait in their own cache
+# (articles/view_counts.py). Local memory belongs to one process: with several gunicorn
+# workers an edit clears only its own worker's copies at once, the others' within
+# PAGE_CACHE_SECONDS. REDIS_URL (redis://host:6379/0) shares one cache between all of them;
+# give Redis maxmemory-policy volatile-lru so it only evicts entries that expire anyway.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "samma",
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "samma-pages",
+        },
+        "view_counts": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "samma-views",
+            "TIMEOUT": None,
+        },
+        "generations": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "samma-generations",
+            "TIMEOUT": None,
+        },
+    }
+else:
+    CACHES = {
+        # Request limits (accounts/security.py) and anything else small.
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "samma"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "samma-pages",
+            "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_MAX_ENTRIES", default=2000)},
+        },
+        "view_counts": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "samma-view-counts",
+            "TIMEOUT": None,
+            # Never culled in practice: a culled count is readings lost.
+            "OPTIONS": {"MAX_ENTRIES": 10_000_000},
+        },
+        # Which content changed when (articles/page_cache.py): a few small files that every
+        # gunicorn worker on this server reads, so an edit made through one worker clears
+        # the pages the others keep in their own memory. Several servers: set REDIS_URL.
+        "generations": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(env.path("PAGE_CACHE_GENERATION_DIR", default=BASE_DIR / "var" / "page-generations")),
+            "TIMEOUT": None,
+        },
+    }
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_GENERATION_ALIAS = "generations"
+# 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# How long browsers and shared caches may keep a public page (they are not told of edits).
+PAGE_CACHE_PUBLIC_MAX_AGE = env.int("PAGE_CACHE_PUBLIC_MAX_AGE", default=60)
+VIEW_COUNT_CACHE_ALIAS = "view_counts"
+VIEW_COUNT_FLUSH_VIEWS = env.int("VIEW_COUNT_FLUSH_VIEWS", default=100)
+VIEW_COUNT_FLUSH_SECONDS = env.int("VIEW_COUNT_FLUSH_SECONDS", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -132,6 +211,36 @@ STORAGES = {
         )
     },
 }
+# MEDIA_STORAGE=s3 keeps uploads in an S3-compatible bucket (django-storages) instead of
+# MEDIA_ROOT. Objects are private and pages link to signed addresses, valid far longer than
+# a page stays cached, unless AWS_S3_CUSTOM_DOMAIN names a public host (a CDN) for the bucket.
+# backup_portal, restore_portal and cleanup_media work on MEDIA_ROOT only: with s3 they refuse.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+if MEDIA_STORAGE == "s3":
+    _s3_custom_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # Empty: boto3 finds credentials itself (instance role, ~/.aws).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "custom_domain": _s3_custom_domain,
+            "default_acl": "private",
+            "querystring_auth": _s3_custom_domain is None,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=7 * 24 * 60 * 60),
+            # Stored names are random (articles/models.py): never overwrite, cache for long.
+            "file_overwrite": False,
+            # Only re-encoded images are ever stored; they are shown, never run (docs/security.md).
+            "object_parameters": {"CacheControl": "public, max-age=2592000", "ContentDisposition": "inline"},
+        },
+    }
+    # The bucket serves the files; there is nothing under MEDIA_ROOT to serve.
+    SERVE_MEDIA = False
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'filesystem' or 's3', not {MEDIA_STORAGE!r}")
 
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND",

@@ -5,6 +5,7 @@ import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="samma-test-media-"))
+os.environ.setdefault("PAGE_CACHE_GENERATION_DIR", tempfile.mkdtemp(prefix="samma-test-generations-"))
 
 from samma_portal.settings import *  # noqa: E402,F403
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.backup import BackupError, create_backup
+from articles.storage_safety import MEDIA_NOT_ON_DISK, media_on_local_disk
 
 
 def progress_printer(command, verbosity: int, label: str):
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--pg-dump", metavar="PATH", help="ตำแหน่งโปรแกรม pg_dump (ค่าเริ่มต้น: หาให้ตามรุ่นเซิร์ฟเวอร์)")
 
     def handle(self, *args, **options):
+        if not media_on_local_disk():
+            raise CommandError(MEDIA_NOT_ON_DISK)
         verbosity = options["verbosity"]
 
         def say(text: str) -> None:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.storage_safety import audit_media, remove_media_files
+from articles.storage_safety import MEDIA_NOT_ON_DISK, audit_media, media_on_local_disk, remove_media_files
 
 DEFAULT_MIN_AGE_MINUTES = 60
 
@@ -27,6 +27,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not media_on_local_disk():
+            raise CommandError(MEDIA_NOT_ON_DISK)
         if options["min_age"] < 0:
             raise CommandError("--min-age ต้องเป็นจำนวนนาทีตั้งแต่ 0 ขึ้นไป")
         verbosity = options["verbosity"]

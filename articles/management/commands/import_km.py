@@ -2,7 +2,6 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from articles.legacy import LegacyParseError, parse_bytes
 from articles.models import Article
@@ -12,6 +11,7 @@ from articles.services import (
     import_legacy_article,
     reset_article_sequences,
 )
+from articles.storage_safety import atomic_with_files
 from provinces.models import Province
 
 # Legacy documents are a few pages of text; anything far larger is not one.
@@ -99,7 +99,8 @@ class Command(BaseCommand):
         data = path.read_bytes()
         results: list[tuple[str, bool]] = []
         try:
-            with transaction.atomic():
+            # Photos' display sizes are files: a file that fails (or a dry run) removes those it wrote.
+            with atomic_with_files():
                 if is_json:
                     for item in _json_articles(data):
                         result = import_exported_article(data=item, status=status)

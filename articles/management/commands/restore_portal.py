@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from articles.backup import BackupError, restore_backup
 from articles.management.commands.backup_portal import progress_printer
+from articles.storage_safety import MEDIA_NOT_ON_DISK, media_on_local_disk
 from articles.templatetags.thai_dates import thai_date
 
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not media_on_local_disk():
+            raise CommandError(MEDIA_NOT_ON_DISK)
         verbosity = options["verbosity"]
 
         def say(text: str) -> None:
