@@ -24,7 +24,9 @@ cached and never served from the cache.
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 from typing import TypeVar
 
@@ -112,12 +114,44 @@ def _replace_generations(scopes: tuple[str, ...]) -> None:
     _generation_cache().set_many({_generation_key(scope): _new_generation() for scope in scopes}, timeout=None)
 
 
+_deferred_scopes: ContextVar[set[str] | None] = ContextVar("page_cache_deferred_scopes", default=None)
+
+
+@contextmanager
+def changes_batched() -> Iterator[None]:
+    """Collect the changes made inside the block and replace their generations once, at its end.
+
+    For writes of many rows at once (an import, the sections of one article): the shared
+    generations are written a few times per article, not once per row. Nothing is read
+    from the cache between the rows, so nothing is lost by waiting for the block's end.
+    """
+    if _deferred_scopes.get() is not None:  # already batching: the outer block replaces them
+        yield
+        return
+    scopes: set[str] = set()
+    token = _deferred_scopes.set(scopes)
+    try:
+        yield
+    finally:
+        _deferred_scopes.reset(token)
+        if scopes:
+            _replace_scopes(tuple(sorted(scopes)))
+
+
 def content_changed(*, province_slugs: Iterable[str] = (), everything: bool = False, using: str = "default") -> None:
     """Make the cached pages this change affects unreachable, now and once the transaction commits."""
     if everything:
         scopes: tuple[str, ...] = (EVERYTHING,)
     else:
         scopes = (NATIONAL, *(province_scope(slug) for slug in province_slugs if slug))
+    batch = _deferred_scopes.get()
+    if batch is not None:
+        batch.update(scopes)
+        return
+    _replace_scopes(scopes, using=using)
+
+
+def _replace_scopes(scopes: tuple[str, ...], using: str = "default") -> None:
     try:
         _replace_generations(scopes)
     except CACHE_ERRORS:

@@ -31,6 +31,7 @@ from articles.models import (
     SectionKey,
     STANDARD_SECTION_KEYS,
 )
+from articles.page_cache import changes_batched
 from articles.storage_safety import atomic_with_files, record_stored_files
 from articles.text import html_to_text, normalise_for_search, text_to_html
 from provinces.models import District, Province
@@ -148,6 +149,7 @@ def _replace_sections(article: Article, sections: list[tuple[str, str, str]]) ->
         section.save()
 
 
+@changes_batched()
 @transaction.atomic
 def import_legacy_article(
     *,
@@ -212,6 +214,7 @@ def _media_name_from_url(url: str) -> str | None:
     return None
 
 
+@changes_batched()
 @atomic_with_files()
 def import_exported_article(*, data: dict, status: str | None = None) -> ImportResult:
     """Create or update (by id) an article from one object of the JSON export."""
@@ -556,6 +559,7 @@ def submission_problems(article: Article) -> dict[str, str]:
     return problems
 
 
+@changes_batched()
 @atomic_with_files()
 def article_save_draft(
     *,

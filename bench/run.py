@@ -26,6 +26,7 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = PROJECT_ROOT / "bench"
@@ -124,8 +125,13 @@ class Gunicorn:
 
 def run_wrk(url: str, seconds: int, connections: int) -> dict:
     """requests/s, p50, p95 (ms) and non-2xx count from one bounded wrk run."""
+    url = quote(url, safe=":/?&=%")  # wrk takes only ASCII: the Thai search terms are percent-encoded
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(WRK_SCRIPT), url],
+        # A new connection per request, as from a load balancer without keep-alive: gunicorn
+        # workers accept greedily, and kept-alive connections would pile onto one of them
+        # at random, halving some runs and not others.
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-H", "Connection: close",
+         "-s", str(WRK_SCRIPT), url],
         capture_output=True, text=True, timeout=seconds + 60,
     )
     if result.returncode != 0:
@@ -147,6 +153,10 @@ def measure_size(env: dict, size: int, args) -> dict:
     pages = probe(env)
     results = {}
     with Gunicorn(env, workers=args.workers) as server:
+        # Every page once before any is timed: the first pages measured otherwise pay for
+        # the workers' start-up and the database settling after the bulk load.
+        for page in pages["pages"].values():
+            run_wrk(server.url(page["path"]), 2, args.connections)
         for name, page in pages["pages"].items():
             url = server.url(page["path"])
             run_wrk(url, max(2, args.seconds // 3), args.connections)  # warm-up
