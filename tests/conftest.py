@@ -20,16 +20,20 @@ def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """No test sees another's cached pages, request counts or view counts."""
+def empty_caches() -> None:
+    """Forget cached pages, request counts and view counts."""
     from django.core.cache import caches
 
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """No test sees another's cached pages, request counts or view counts."""
+    empty_caches()
     yield
-    for cache in caches.all():
-        cache.clear()
+    empty_caches()
 
 
 @pytest.fixture

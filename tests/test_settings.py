@@ -1,21 +1,12 @@
 """Settings come from the environment, and refuse unsafe production start-up."""
 
-import os
-import subprocess
-import sys
-
 from django.conf import settings
 
-from tests.conftest import PROJECT_ROOT
+from tests.processes import run_manage
 
 
-def _check(env_overrides: dict) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )
+def _check(env_overrides: dict):
+    return run_manage("check", **env_overrides)
 
 
 def test_debug_off_without_secret_key_refuses_to_start_and_says_what_to_set():

@@ -11,17 +11,13 @@ wide: article-form.png, article-form-mobile.png, moderation-queue.png and
 moderation-queue-mobile.png.
 """
 
-import argparse
-import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, SETTLE_SCRIPT, browser_context_options
-from tests.browser.take_screenshots import PROJECT_ROOT, free_port, manage, wait_until_serving
+from tests.browser.take_screenshots import manage, output_folder, prepare_demo_portal, report, serving
 
 DEMO_PASSWORD = "samma-demo-2569"
 OFFICER = "officer@samma.example"
@@ -204,24 +200,10 @@ def photograph(base_url: str, form_path: str, output: Path) -> list[Path]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "docs" / "screenshots")
-    options = parser.parse_args()
-    options.output.mkdir(parents=True, exist_ok=True)
-
+    output = output_folder(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory(prefix="samma-authoring-screenshots-") as scratch:
-        env = dict(os.environ)
-        env.update(
-            DJANGO_SETTINGS_MODULE="samma_portal.settings",
-            DJANGO_DEBUG="1",
-            DATABASE_URL=f"sqlite:///{scratch}/portal.sqlite3",
-            MEDIA_ROOT=f"{scratch}/media",
-            # Mail goes nowhere: the demo addresses are not real.
-            DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        )
-        print("Preparing a demo portal in", scratch)
-        manage(env, "migrate", "--noinput", "--verbosity", "0")
-        manage(env, "load_demo", "--verbosity", "0")
+        # Mail goes nowhere: the demo addresses are not real.
+        env = prepare_demo_portal(scratch, DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
         printed = manage(
             env, "shell", "--verbosity", "0", "--command",
             "from tests.browser.take_authoring_screenshots import prepare_demo; prepare_demo()",
@@ -229,23 +211,9 @@ def main() -> None:
         form_path = printed[-1] if printed else ""
         if not form_path.startswith("/my/articles/"):
             raise SystemExit(f"preparing the demo articles printed {printed!r}")
-
-        port = free_port()
-        log = Path(scratch) / "server.log"
-        with log.open("w") as log_file:
-            server = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-            )
-            try:
-                base_url = f"http://127.0.0.1:{port}"
-                wait_until_serving(base_url + "/", server, log)
-                written = photograph(base_url, form_path, options.output)
-            finally:
-                server.terminate()
-                server.wait(timeout=10)
-    for path in written:
-        print("wrote", path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path)
+        with serving(env, scratch) as base_url:
+            written = photograph(base_url, form_path, output)
+    report(written)
 
 
 if __name__ == "__main__":

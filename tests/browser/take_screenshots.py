@@ -18,6 +18,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -86,45 +88,66 @@ def photograph(base_url: str, pages: dict[str, str], output: Path) -> list[Path]
     return written
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "docs" / "screenshots")
-    options = parser.parse_args()
-    options.output.mkdir(parents=True, exist_ok=True)
+def prepare_demo_portal(scratch: str, **settings: str) -> dict:
+    """The environment of a demo portal (as `make run` has it) in a throwaway folder, migrated and filled."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="samma_portal.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{scratch}/portal.sqlite3",
+        MEDIA_ROOT=f"{scratch}/media",
+        **settings,
+    )
+    print("Preparing a demo portal in", scratch)
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "load_demo", "--verbosity", "0")
+    return env
 
-    with tempfile.TemporaryDirectory(prefix="samma-screenshots-") as scratch:
-        env = dict(os.environ)
-        env.update(
-            DJANGO_SETTINGS_MODULE="samma_portal.settings",
-            DJANGO_DEBUG="1",
-            DATABASE_URL=f"sqlite:///{scratch}/portal.sqlite3",
-            MEDIA_ROOT=f"{scratch}/media",
+
+@contextmanager
+def serving(env: dict, scratch: str) -> Iterator[str]:
+    """The development server on a free loopback port for the block; yields its base URL."""
+    port = free_port()
+    log = Path(scratch) / "server.log"
+    with log.open("w") as log_file:
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
         )
-        print("Preparing a demo portal in", scratch)
-        manage(env, "migrate", "--noinput", "--verbosity", "0")
-        manage(env, "load_demo", "--verbosity", "0")
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            wait_until_serving(base_url + "/", server, log)
+            yield base_url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def output_folder(description: str) -> Path:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--output", type=Path, default=PROJECT_ROOT / "docs" / "screenshots")
+    output = parser.parse_args().output
+    output.mkdir(parents=True, exist_ok=True)
+    return output
+
+
+def report(written: list[Path]) -> None:
+    for path in written:
+        print("wrote", path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path)
+
+
+def main() -> None:
+    output = output_folder(__doc__.splitlines()[0])
+    with tempfile.TemporaryDirectory(prefix="samma-screenshots-") as scratch:
+        env = prepare_demo_portal(scratch)
         found = manage(env, "shell", "--verbosity", "0", "--command", FIND_ARTICLE).split()
         article_path = found[-1] if found else ""
         if not article_path:
             raise SystemExit(f"the demo content has no {PROVINCE_SLUG} article with photos")
         pages = {"national": "/", "province": f"/{PROVINCE_SLUG}/", "article": article_path}
-
-        port = free_port()
-        log = Path(scratch) / "server.log"
-        with log.open("w") as log_file:
-            server = subprocess.Popen(
-                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-            )
-            try:
-                base_url = f"http://127.0.0.1:{port}"
-                wait_until_serving(base_url + "/", server, log)
-                written = photograph(base_url, pages, options.output)
-            finally:
-                server.terminate()
-                server.wait(timeout=10)
-    for path in written:
-        print("wrote", path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path)
+        with serving(env, scratch) as base_url:
+            written = photograph(base_url, pages, output)
+    report(written)
 
 
 if __name__ == "__main__":

@@ -2,9 +2,6 @@
 (samma_portal/settings.py). Each case starts Django in its own process; nothing is contacted."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from django.core.management import call_command
@@ -12,7 +9,7 @@ from django.core.management.base import CommandError
 
 from articles.models import Article
 from samma_portal.db_router import public_reads
-from tests.conftest import PROJECT_ROOT
+from tests.processes import portal_environment, run_python
 
 REPORT = """
 import json
@@ -35,18 +32,13 @@ print(json.dumps({
 
 
 def clean_environment(**environment) -> dict:
-    """This process's environment without any setting of the portal's, plus the given ones."""
-    settings_names = ("DJANGO_", "DATABASE_", "AWS_", "REDIS_URL", "MEDIA_STORAGE", "PAGE_CACHE_")
-    env = {key: value for key, value in os.environ.items() if not key.startswith(settings_names)}
-    env.update(DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="portal.example", **environment)
-    return env
+    """The portal's settings only as given, with a production key and host unless overridden."""
+    return portal_environment(**{"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "portal.example", **environment})
 
 
 def settings_with(**environment) -> dict:
     env = clean_environment(DJANGO_SETTINGS_MODULE="samma_portal.settings", **environment)
-    result = subprocess.run(
-        [sys.executable, "-c", REPORT], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    result = run_python(["-c", REPORT], env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -103,9 +95,7 @@ def test_s3_behind_a_public_custom_domain_links_without_signatures():
 
 def test_an_unknown_media_storage_refuses_to_start():
     env = clean_environment(MEDIA_STORAGE="ftp")
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    result = run_python(["manage.py", "check"], env)
     assert result.returncode != 0 and "MEDIA_STORAGE" in result.stderr
 
 

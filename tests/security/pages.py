@@ -4,20 +4,14 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
+from tests.conftest import empty_caches
 from tests.security.html_safety import executable_markup, squeeze, visible_text
 
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
-
-
-def empty_caches() -> None:
-    """Cached pages or rate-limit counters must not answer for the request about to be made."""
-    for cache in caches.all():
-        cache.clear()
 
 
 def signed_in(user) -> Client:

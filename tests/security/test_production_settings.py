@@ -1,14 +1,12 @@
 """Production configuration: `check --deploy` is clean and real responses carry the headers."""
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from django.test import Client, override_settings
 
-from tests.conftest import PASSWORD, PROJECT_ROOT
+from tests.conftest import PASSWORD
+from tests.processes import run_manage
 
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
@@ -17,12 +15,8 @@ PRODUCTION_ENV = {
 }
 
 
-def _manage(args: list[str], env_overrides: dict) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+def _manage(args: list[str], env_overrides: dict):
+    return run_manage(*args, **env_overrides)
 
 
 def _setting(name: str, env_overrides: dict) -> str:

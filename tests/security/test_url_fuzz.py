@@ -13,7 +13,8 @@ from django.test import Client
 from articles.models import Article
 from articles.services import article_publish, article_submit
 from tests.articles.test_authoring import write_draft
-from tests.security.pages import empty_caches, signed_in
+from tests.conftest import empty_caches
+from tests.security.pages import signed_in
 from tests.security.test_upload_hostile import jpeg
 
 pytestmark = pytest.mark.django_db

@@ -22,8 +22,9 @@ from articles.services import article_publish, article_start_revision, article_s
 from articles.text import html_to_text
 from provinces.models import District, Province
 from tests.articles.test_authoring import page_post_data
+from tests.conftest import empty_caches
 from tests.security.html_safety import executable_markup, squeeze
-from tests.security.pages import PageCheck, empty_caches, public_pages, signed_in
+from tests.security.pages import PageCheck, public_pages, signed_in
 from tests.security.payloads import BROWSER_SAMPLE, XSS_PAYLOADS, all_payloads, chunks, fitting
 
 pytestmark = pytest.mark.django_db
