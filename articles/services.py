@@ -47,9 +47,8 @@ class ImportResult:
     created: bool
 
 
-def article_refresh_search_text(*, article: Article) -> None:
-    """Rebuild the denormalised, normalised text that search matches against."""
-    sections = article.sections.all()
+def search_text_for(article: Article, sections) -> str:
+    """The denormalised, normalised text that search matches against, from these sections."""
     parts = [
         article.title,
         article.author_name,
@@ -60,7 +59,12 @@ def article_refresh_search_text(*, article: Article) -> None:
         article.category.name if article.category_id else "",
         *(f"{section.display_heading}\n{html_to_text(section.body)}" for section in sections),
     ]
-    article.search_text = normalise_for_search("\n".join(part for part in parts if part))
+    return normalise_for_search("\n".join(part for part in parts if part))
+
+
+def article_refresh_search_text(*, article: Article) -> None:
+    """Rebuild the article's search text from its saved sections."""
+    article.search_text = search_text_for(article, article.sections.all())
     Article.objects.filter(pk=article.pk).update(search_text=article.search_text)
 
 
@@ -84,19 +88,45 @@ def _normalise_place_name(name: str) -> str:
     return "".join((name or "").replace("จังหวัด", "").split())
 
 
-def resolve_province(*, name: str | None, fallback: Province | None) -> Province:
+class PlaceDirectory:
+    """Provinces and their districts, read from the database once for a run of many documents.
+
+    Reference data does not change while an import runs; looking it up per document
+    cost two queries and a hundred model instances each time.
+    """
+
+    def __init__(self) -> None:
+        self._provinces: dict[str, Province] | None = None
+        self._districts: dict[int, dict[str, District]] = {}
+
+    def province_named(self, name: str) -> Province | None:
+        if self._provinces is None:
+            self._provinces = {_normalise_place_name(p.name_th): p for p in Province.objects.all()}
+        return self._provinces.get(_normalise_place_name(name))
+
+    def districts_of(self, province: Province) -> dict[str, District]:
+        """The province's districts by normalised Thai name."""
+        if province.pk not in self._districts:
+            self._districts[province.pk] = {
+                _normalise_place_name(d.name_th): d for d in District.objects.filter(province=province)
+            }
+        return self._districts[province.pk]
+
+
+def resolve_province(
+    *, name: str | None, fallback: Province | None, places: PlaceDirectory | None = None
+) -> Province:
     """The province a document names, or the fallback given on the command line."""
     if name:
-        wanted = _normalise_place_name(name)
-        for province in Province.objects.all():
-            if _normalise_place_name(province.name_th) == wanted:
-                if fallback and fallback.pk != province.pk:
-                    raise ArticleImportError(
-                        f"เอกสารระบุจังหวัด{province.name_th} แต่คำสั่งระบุ --province "
-                        f"{fallback.code} ({fallback.name_th}) ให้ตรวจสอบว่าเลือกไฟล์ถูกจังหวัด"
-                    )
-                return province
-        raise ArticleImportError(f"ไม่รู้จักจังหวัด “{name}” ที่ระบุในเอกสาร")
+        province = (places or PlaceDirectory()).province_named(name)
+        if province is None:
+            raise ArticleImportError(f"ไม่รู้จักจังหวัด “{name}” ที่ระบุในเอกสาร")
+        if fallback and fallback.pk != province.pk:
+            raise ArticleImportError(
+                f"เอกสารระบุจังหวัด{province.name_th} แต่คำสั่งระบุ --province "
+                f"{fallback.code} ({fallback.name_th}) ให้ตรวจสอบว่าเลือกไฟล์ถูกจังหวัด"
+            )
+        return province
     if fallback:
         return fallback
     raise ArticleImportError(
@@ -105,12 +135,14 @@ def resolve_province(*, name: str | None, fallback: Province | None) -> Province
     )
 
 
-def resolve_district(*, province: Province, name: str | None) -> District | None:
+def resolve_district(
+    *, province: Province, name: str | None, places: PlaceDirectory | None = None
+) -> District | None:
     """The district named in the office line, within the province; None for a provincial office."""
     if not name:
         return None
     wanted = _normalise_place_name(name)
-    candidates = {_normalise_place_name(d.name_th): d for d in province.districts.all()}
+    candidates = (places or PlaceDirectory()).districts_of(province)
     if wanted in candidates:
         return candidates[wanted]
     # "อำเภอเมือง" alone means the province's capital district, เมือง<province>.
@@ -133,20 +165,33 @@ def _published_at_for(written_at: date | None) -> datetime:
     return timezone.now()
 
 
-def _replace_sections(article: Article, sections: list[tuple[str, str, str]]) -> None:
-    """Replace an article's sections by (key, heading, html) triples, in order."""
-    article.sections.all().delete()
+def _build_sections(rows: list[tuple[str, str, str]]) -> list[Section]:
+    """Validated, unsaved sections from (key, heading, html) triples, in order."""
     used: set[str] = set()
-    rows = []
-    for position, (key, heading, body) in enumerate(sections, start=1):
+    sections = []
+    for position, (key, heading, body) in enumerate(rows, start=1):
         if key not in STANDARD_SECTION_KEYS or key in used:
             key = SectionKey.OTHER
         used.add(key)
-        section = Section(article=article, position=position, key=key, heading=heading[:300], body=body)
+        section = Section(position=position, key=key, heading=heading[:300], body=body)
         section.full_clean(exclude=["article"])
-        rows.append(section)
-    for section in rows:
-        section.save()
+        sections.append(section)
+    return sections
+
+
+def _store_sections(article: Article, sections: list[Section], *, replace: bool = True) -> None:
+    """Write the sections as the article's, in one statement; replace=False for a new article."""
+    if replace:
+        article.sections.all().delete()
+    for section in sections:
+        section.article = article
+    # One INSERT; the article's own save has already told the page cache about the change.
+    Section.objects.bulk_create(sections)
+
+
+def _replace_sections(article: Article, rows: list[tuple[str, str, str]]) -> None:
+    """Replace an article's sections by (key, heading, html) triples, in order."""
+    _store_sections(article, _build_sections(rows))
 
 
 @changes_batched()
@@ -156,10 +201,15 @@ def import_legacy_article(
     parsed: ParsedArticle,
     fallback_province: Province | None = None,
     status: str = Article.Status.PUBLISHED,
+    places: PlaceDirectory | None = None,
 ) -> ImportResult:
-    """Create or update the article a parsed legacy document describes."""
-    province = resolve_province(name=parsed.province_name, fallback=fallback_province)
-    district = resolve_district(province=province, name=parsed.district_name)
+    """Create or update the article a parsed legacy document describes.
+
+    ``places`` lets a run of many documents look provinces and districts up once.
+    """
+    places = places or PlaceDirectory()
+    province = resolve_province(name=parsed.province_name, fallback=fallback_province, places=places)
+    district = resolve_district(province=province, name=parsed.district_name, places=places)
     key = legacy_import_key(province=province, title=parsed.title, author_name=parsed.author_name)
     article = Article.objects.filter(import_key=key).first()
     created = article is None
@@ -179,15 +229,19 @@ def import_legacy_article(
         article.published_at = _published_at_for(parsed.written_at)
     if not created:
         article.version += 1
-    _validate_and_save(article)
-    _replace_sections(
-        article,
+    sections = _build_sections(
         [
             (section.key, section.heading if section.key == SectionKey.OTHER else "", text_to_html(section.lines))
             for section in parsed.sections
-        ],
+        ]
     )
-    article_refresh_search_text(article=article)
+    article.search_text = search_text_for(article, sections)
+    # Province, district and category were just read from the database, and what the
+    # table's check constraints require holds by construction (a parsed document always
+    # has a title; a category and, when published, a date are always set): validating
+    # them again would cost seven queries per document.
+    _validate_and_save(article, exclude=("category", "province", "district"), validate_constraints=False)
+    _store_sections(article, sections, replace=not created)
     if previous_status != article.status:
         ArticleTransition.objects.create(
             article=article,
@@ -198,9 +252,13 @@ def import_legacy_article(
     return ImportResult(article=article, created=created)
 
 
-def _validate_and_save(article: Article) -> None:
+def _validate_and_save(
+    article: Article, *, exclude: tuple[str, ...] = (), validate_constraints: bool = True
+) -> None:
     try:
-        article.full_clean(exclude=["import_key", "author"])
+        article.full_clean(
+            exclude=["import_key", "author", "search_text", *exclude], validate_constraints=validate_constraints
+        )
     except ValidationError as error:
         messages = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in error.message_dict.items())
         raise ArticleImportError(f"ข้อมูลบทความไม่ถูกต้อง: {messages}") from error

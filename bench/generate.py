@@ -5,8 +5,8 @@
 Articles are spread over every active province and district, dated over ten
 years, with ~6 sections of text assembled from the words of the portal's demo
 articles and ~3 image rows pointing at a few real files. Rows go in with COPY,
-generated in one thread while PostgreSQL ingests the previous batch in another,
-and the secondary indexes are rebuilt once at the end.
+generated in one thread while PostgreSQL ingests earlier batches over two
+connections; the B-tree indexes are rebuilt once at the end.
 """
 
 import argparse
@@ -60,6 +60,8 @@ TOPICS = [
 SECTION_KEYS = [SectionKey.BACKGROUND, SectionKey.OBJECTIVES, SectionKey.MATERIALS,
                 SectionKey.EQUIPMENT, SectionKey.PROCESS, SectionKey.CAUTIONS]
 IMAGE_FILES = 4
+TRIGRAM_INDEX = "article_search_text_trgm"  # articles/migrations/0003_search_trigram.py
+PENDING_LIST_KB = 2_097_151  # the largest gin_pending_list_limit PostgreSQL accepts (2 GB)
 PARAGRAPH_POOL = 20_000
 
 
@@ -166,6 +168,7 @@ def _generate_batches(count: int, start_id: int, batch_size: int, rng: random.Ra
     heading_search = {key: normalise_for_search(heading) for key, heading in headings.items()}
     place_search = {d.pk: normalise_for_search(f"{d.office_name} {d.province.name_th} {d.name_th}") for d in districts}
 
+    put = 0  # articles handed to the loaders so far
     for offset in range(count):
         article_id = start_id + offset
         district = rng.choice(districts)
@@ -202,7 +205,9 @@ def _generate_batches(count: int, start_id: int, batch_size: int, rng: random.Ra
         tables[ArticleTransition].add(article_id=article_id, from_status="submitted", to_status="published",
                                       by_id=None, note="", at=published_at)
         if (offset + 1) % batch_size == 0 or offset + 1 == count:
-            out.put((offset + 1, [tables[m].take() for m in (Article, Section, ArticleImage, ArticleTransition)]))
+            in_batch = tables[Article].rows - put
+            put = tables[Article].rows
+            out.put((in_batch, [tables[m].take() for m in (Article, Section, ArticleImage, ArticleTransition)]))
     out.put(None)
 
 
@@ -222,18 +227,62 @@ def secondary_indexes(cursor, tables: list[str]) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
+def copy_batches(batches: queue.Queue, progress: "Progress", failures: list) -> None:
+    """One loader: COPY batches off the queue over this thread's own connection until the end mark.
+
+    A failure (its own, or the generator's handed over on the queue) goes into ``failures``,
+    which stops every loader; the main thread raises it.
+    """
+    try:
+        connection.ensure_connection()
+        raw = connection.connection  # psycopg2's own connection, for copy_expert
+        while not failures:
+            item = batches.get()
+            if isinstance(item, BaseException):
+                failures.append(item)
+                item = None
+            if item is None:
+                batches.put(None)  # the end mark, for the other loaders
+                return
+            count, payloads = item
+            with raw.cursor() as cursor:
+                for table, columns, data in payloads:
+                    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(data))
+            progress.add(count)
+    except BaseException as error:
+        failures.append(error)
+    finally:
+        connection.close()
+
+
+class Progress:
+    """Articles loaded so far, printed as the loaders finish batches."""
+
+    def __init__(self, total: int, started: float) -> None:
+        self.total, self.started, self.done = total, started, 0
+        self.lock = threading.Lock()
+
+    def add(self, count: int) -> None:
+        with self.lock:
+            self.done += count
+            elapsed = time.monotonic() - self.started
+            print(f"  articles {self.done:>9,}/{self.total:,}  {elapsed:6.1f} s  ({self.done / elapsed:,.0f}/s)",
+                  flush=True)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, required=True, help="how many published articles to add")
-    parser.add_argument("--batch", type=int, default=5000)
+    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--loaders", type=int, default=2, help="parallel COPY connections")
     parser.add_argument("--seed", type=int, default=2569)
     parser.add_argument("--reset", action="store_true", help="delete existing articles first")
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         print("bench/generate.py needs PostgreSQL: set DATABASE_URL=postgres://…", file=sys.stderr)
         return 2
-    if args.articles <= 0:
-        print("--articles must be a positive number", file=sys.stderr)
+    if args.articles <= 0 or args.loaders <= 0:
+        print("--articles and --loaders must be positive numbers", file=sys.stderr)
         return 2
     started = time.monotonic()
     model_tables = [m._meta.db_table for m in (Article, Section, ArticleImage, ArticleTransition)]
@@ -242,40 +291,46 @@ def main(argv=None) -> int:
             cursor.execute("TRUNCATE " + ", ".join(model_tables) + " RESTART IDENTITY CASCADE")
         cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM articles_article")
         start_id = cursor.fetchone()[0]
-        indexes = secondary_indexes(cursor, model_tables)
+        # The B-tree indexes are dropped and rebuilt at the end. The trigram index stays: building
+        # it afterwards is one single-core pass, most of it extracting trigrams from Thai text,
+        # while kept it extracts them inside each loader's COPY, on every core at once. Its
+        # pending list is made large, so that entries reach the index tree in a few big merges.
+        indexes = [index for index in secondary_indexes(cursor, model_tables) if index[0] != TRIGRAM_INDEX]
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
+        cursor.execute(f"ALTER INDEX IF EXISTS {TRIGRAM_INDEX} SET (gin_pending_list_limit = {PENDING_LIST_KB})")
+    connection.close()
 
-    batches: queue.Queue = queue.Queue(maxsize=2)
+    batches: queue.Queue = queue.Queue(maxsize=args.loaders + 1)
     producer = threading.Thread(
         target=generate_batches, args=(args.articles, start_id, args.batch, random.Random(args.seed), batches),
         daemon=True,
     )
-    producer.start()
-    connection.ensure_connection()
-    raw = connection.connection  # psycopg2's own connection, for copy_expert
-    while True:
-        item = batches.get()
-        if item is None:
-            break
-        if isinstance(item, BaseException):
-            raise item
-        done, payloads = item
-        with raw.cursor() as cursor:
-            for table, columns, data in payloads:
-                cursor.copy_expert(
-                    f"COPY {table} ({', '.join(columns)}) FROM STDIN", io.StringIO(data)
-                )
-        elapsed = time.monotonic() - started
-        print(f"  articles {done:>9,}/{args.articles:,}  {elapsed:6.1f} s  ({done / elapsed:,.0f}/s)", flush=True)
+    progress = Progress(args.articles, started)
+    failures: list[BaseException] = []
+    loaders = [threading.Thread(target=copy_batches, args=(batches, progress, failures), daemon=True)
+               for _ in range(args.loaders)]
+    for thread in (producer, *loaders):
+        thread.start()
+    for thread in loaders:
+        thread.join()
+    if failures:
+        raise failures[0]
     producer.join()
 
-    print(f"  rebuilding {len(indexes)} indexes …", flush=True)
-    with raw.cursor() as cursor:
+    print(f"  merging the trigram index and rebuilding {len(indexes)} indexes …", flush=True)
+    with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        for name, definition in indexes:
+        for name, definition in [(TRIGRAM_INDEX, None), *indexes]:
             index_started = time.monotonic()
-            cursor.execute(definition)
+            if definition is None:
+                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [TRIGRAM_INDEX])
+                if not cursor.fetchone()[0]:
+                    continue
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [TRIGRAM_INDEX])
+                cursor.execute(f"ALTER INDEX {TRIGRAM_INDEX} RESET (gin_pending_list_limit)")
+            else:
+                cursor.execute(definition)
             print(f"    {name}: {time.monotonic() - index_started:.1f} s", flush=True)
         for table in model_tables:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
