@@ -273,6 +273,48 @@ class Progress:
                   flush=True)
 
 
+def load(args, start_id: int, started: float) -> None:
+    """Generate and COPY the articles: one generator thread, ``args.loaders`` loader threads."""
+    batches: queue.Queue = queue.Queue(maxsize=args.loaders + 1)
+    producer = threading.Thread(
+        target=generate_batches, args=(args.articles, start_id, args.batch, random.Random(args.seed), batches),
+        daemon=True,
+    )
+    progress = Progress(args.articles, started)
+    failures: list[BaseException] = []
+    loaders = [threading.Thread(target=copy_batches, args=(batches, progress, failures), daemon=True)
+               for _ in range(args.loaders)]
+    for thread in (producer, *loaders):
+        thread.start()
+    for thread in loaders:
+        thread.join()
+    if failures:
+        raise failures[0]
+    producer.join()
+
+
+def restore_indexes(indexes: list[tuple[str, str]], model_tables: list[str]) -> None:
+    """Merge the trigram index's pending list, rebuild the dropped indexes, move the sequences on."""
+    print(f"  merging the trigram index and rebuilding {len(indexes)} indexes …", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for name, definition in [(TRIGRAM_INDEX, None), *indexes]:
+            index_started = time.monotonic()
+            if definition is None:
+                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [TRIGRAM_INDEX])
+                if not cursor.fetchone()[0]:
+                    continue
+                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [TRIGRAM_INDEX])
+                cursor.execute(f"ALTER INDEX {TRIGRAM_INDEX} RESET (gin_pending_list_limit)")
+            else:
+                cursor.execute(definition)
+            print(f"    {name}: {time.monotonic() - index_started:.1f} s", flush=True)
+        for table in model_tables:
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
+        cursor.execute("VACUUM ANALYZE " + ", ".join(model_tables))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, required=True, help="how many published articles to add")
@@ -304,41 +346,11 @@ def main(argv=None) -> int:
         cursor.execute(f"ALTER INDEX IF EXISTS {TRIGRAM_INDEX} SET (gin_pending_list_limit = {PENDING_LIST_KB})")
     connection.close()
 
-    batches: queue.Queue = queue.Queue(maxsize=args.loaders + 1)
-    producer = threading.Thread(
-        target=generate_batches, args=(args.articles, start_id, args.batch, random.Random(args.seed), batches),
-        daemon=True,
-    )
-    progress = Progress(args.articles, started)
-    failures: list[BaseException] = []
-    loaders = [threading.Thread(target=copy_batches, args=(batches, progress, failures), daemon=True)
-               for _ in range(args.loaders)]
-    for thread in (producer, *loaders):
-        thread.start()
-    for thread in loaders:
-        thread.join()
-    if failures:
-        raise failures[0]
-    producer.join()
-
-    print(f"  merging the trigram index and rebuilding {len(indexes)} indexes …", flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        for name, definition in [(TRIGRAM_INDEX, None), *indexes]:
-            index_started = time.monotonic()
-            if definition is None:
-                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [TRIGRAM_INDEX])
-                if not cursor.fetchone()[0]:
-                    continue
-                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [TRIGRAM_INDEX])
-                cursor.execute(f"ALTER INDEX {TRIGRAM_INDEX} RESET (gin_pending_list_limit)")
-            else:
-                cursor.execute(definition)
-            print(f"    {name}: {time.monotonic() - index_started:.1f} s", flush=True)
-        for table in model_tables:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                           f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
-        cursor.execute("VACUUM ANALYZE " + ", ".join(model_tables))
+    try:
+        load(args, start_id, started)
+    finally:
+        # Also after a failed or interrupted load: the database keeps every index it had.
+        restore_indexes(indexes, model_tables)
     print(f"done: {args.articles:,} articles in {time.monotonic() - started:.1f} s")
     return 0
 

@@ -51,7 +51,7 @@ def indexes(cursor) -> dict[str, tuple]:
     return {name: rest for name, *rest in cursor.fetchall()}
 
 
-def test_generator_loads_postgresql_in_parallel_batches_and_leaves_every_index_whole(db, request, tmp_path):
+def test_generator_loads_postgresql_in_parallel_batches_and_leaves_every_index_whole_even_after_a_failure(db, request, tmp_path):
     if connection.vendor == "sqlite":
         # The suite's SQLite run: the generator refuses SQLite with a message (the PostgreSQL run loads).
         result = run_python(
@@ -98,3 +98,17 @@ def test_generator_loads_postgresql_in_parallel_batches_and_leaves_every_index_w
         # New rows after the load get ids after the generated ones.
         cursor.execute("SELECT last_value FROM articles_section_id_seq")
         assert cursor.fetchone()[0] == 600 * 6
+
+    # A load that fails half-way still leaves every index in place, and says why with a non-zero exit.
+    with psycopg2.connect(database_url(scratch_database)) as scratch, scratch.cursor() as cursor:
+        cursor.execute("ALTER TABLE articles_section ADD CONSTRAINT no_third_section CHECK (position < 3) NOT VALID")
+    failed = run_python(
+        ["bench/generate.py", "--articles", "300", "--batch", "100"],
+        portal_environment(DJANGO_DEBUG="1", DATABASE_URL=database_url(scratch_database), MEDIA_ROOT=str(tmp_path)),
+    )
+    assert failed.returncode != 0
+    assert "no_third_section" in failed.stderr
+    with psycopg2.connect(database_url(scratch_database)) as scratch, scratch.cursor() as cursor:
+        assert indexes(cursor) == before
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [TRIGRAM_INDEX])
+        assert cursor.fetchone()[0] is None
