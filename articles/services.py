@@ -113,12 +113,10 @@ class PlaceDirectory:
         return self._districts[province.pk]
 
 
-def resolve_province(
-    *, name: str | None, fallback: Province | None, places: PlaceDirectory | None = None
-) -> Province:
+def resolve_province(*, name: str | None, fallback: Province | None, places: PlaceDirectory) -> Province:
     """The province a document names, or the fallback given on the command line."""
     if name:
-        province = (places or PlaceDirectory()).province_named(name)
+        province = places.province_named(name)
         if province is None:
             raise ArticleImportError(f"ไม่รู้จักจังหวัด “{name}” ที่ระบุในเอกสาร")
         if fallback and fallback.pk != province.pk:
@@ -135,14 +133,12 @@ def resolve_province(
     )
 
 
-def resolve_district(
-    *, province: Province, name: str | None, places: PlaceDirectory | None = None
-) -> District | None:
+def resolve_district(*, province: Province, name: str | None, places: PlaceDirectory) -> District | None:
     """The district named in the office line, within the province; None for a provincial office."""
     if not name:
         return None
     wanted = _normalise_place_name(name)
-    candidates = (places or PlaceDirectory()).districts_of(province)
+    candidates = places.districts_of(province)
     if wanted in candidates:
         return candidates[wanted]
     # "อำเภอเมือง" alone means the province's capital district, เมือง<province>.

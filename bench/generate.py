@@ -298,16 +298,15 @@ def restore_indexes(indexes: list[tuple[str, str]], model_tables: list[str]) -> 
     print(f"  merging the trigram index and rebuilding {len(indexes)} indexes …", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        for name, definition in [(TRIGRAM_INDEX, None), *indexes]:
+        index_started = time.monotonic()
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [TRIGRAM_INDEX])
+        if cursor.fetchone()[0]:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [TRIGRAM_INDEX])
+            cursor.execute(f"ALTER INDEX {TRIGRAM_INDEX} RESET (gin_pending_list_limit)")
+            print(f"    {TRIGRAM_INDEX}: {time.monotonic() - index_started:.1f} s", flush=True)
+        for name, definition in indexes:
             index_started = time.monotonic()
-            if definition is None:
-                cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [TRIGRAM_INDEX])
-                if not cursor.fetchone()[0]:
-                    continue
-                cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [TRIGRAM_INDEX])
-                cursor.execute(f"ALTER INDEX {TRIGRAM_INDEX} RESET (gin_pending_list_limit)")
-            else:
-                cursor.execute(definition)
+            cursor.execute(definition)
             print(f"    {name}: {time.monotonic() - index_started:.1f} s", flush=True)
         for table in model_tables:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
